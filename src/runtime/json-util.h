@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Typed access to jansson values that report errors by JSON path.
+ *
+ * Every getter takes the parent object, the key, and the path of the parent ("linux.resources"),
+ * and on a type mismatch or bad value fails with -EINVAL and sets *err to an allocated message
+ * "<path>.<key>: <what is wrong>" (first error wins; err may be NULL). An absent optional key
+ * leaves *ret untouched and returns 0; a required one fails with "...: required". Returns 1 when
+ * the key was present and read. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Set *err to a formatted message (if err and *err is still NULL); returns -EINVAL. */
+int json_errorf(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Build a child path: "<path>.<key>" or "<path>[<i>]" into buf; returns buf. */
+const char *json_path_key(char *buf, size_t n, const char *path, const char *key);
+const char *json_path_index(char *buf, size_t n, const char *path, size_t i);
+
+int json_get_string(json_t *obj, const char *key, const char *path, bool required, char **ret, char **err);
+int json_get_bool(json_t *obj, const char *key, const char *path, bool required, bool *ret, char **err);
+int json_get_int64(json_t *obj, const char *key, const char *path, bool required, int64_t *ret, char **err);
+int json_get_uint64(json_t *obj, const char *key, const char *path, bool required, uint64_t *ret, char **err);
+int json_get_uint32(json_t *obj, const char *key, const char *path, bool required, uint32_t *ret, char **err);
+int json_get_int(json_t *obj, const char *key, const char *path, bool required, int *ret, char **err);
+/* An array of strings into a NULL-terminated strv. */
+int json_get_strv(json_t *obj, const char *key, const char *path, bool required, char ***ret, char **err);
+/* An object or array member with a type check; *ret borrows the reference. */
+int json_get_object(json_t *obj, const char *key, const char *path, bool required, json_t **ret, char **err);
+int json_get_array(json_t *obj, const char *key, const char *path, bool required, json_t **ret, char **err);
