@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * The container's filesystem: everything between "we are in a new mount namespace" and "/ is the
+ * container's root".
+ *
+ * The container child calls, in order:
+ *   rootfs_mount_all()          before pivot: propagation of /, the rootfs bind, mounts[] in order,
+ *                               /dev (default devices, linux.devices, pts, ptmx, fd/std symlinks,
+ *                               console). Destinations are resolved inside the rootfs (never through
+ *                               a symlink that leaves it) and mounted through an fd.
+ *   (createContainer hooks run here, in the container namespaces, before pivot)
+ *   rootfs_pivot_and_finalize() pivot_root (or MS_MOVE + chroot with no_pivot), maskedPaths,
+ *                               readonlyPaths, root.readonly, rootfsPropagation; cwd is "/".
+ *
+ * Both run in the child, in the container's mount namespace, as (namespace) root. On failure they
+ * return -errno and set *ret_error (if not NULL) to an allocated one-line message naming the field
+ * ("mounts[3] (/data): mount bind /src: No such file or directory"); the caller frees it. */
+#pragma once
+
+#include <stdbool.h>
+
+struct oci_spec;
+
+struct rootfs_options {
+        bool no_pivot;      /* --no-pivot: MS_MOVE the rootfs onto / and chroot (for ramfs roots) */
+        bool in_userns;     /* the child is in a new user namespace: bind devices instead of mknod,
+                             * keep the locked flags of bind sources on remount */
+        int console_fd;     /* pty slave to bind on /dev/console (process.terminal), or -1 */
+};
+
+#define ROOTFS_OPTIONS_INIT { .no_pivot = false, .in_userns = false, .console_fd = -1 }
+
+/* Prepare the rootfs at rootfs_abs (absolute, already resolved) in the current mount namespace.
+ * Must be called in a private mount namespace (CLONE_NEWNS). */
+int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
+                     const struct rootfs_options *opts, char **ret_error);
+
+/* Make rootfs_abs the root of the mount namespace and apply what must happen after the last
+ * mount: maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. Leaves cwd at "/". */
+int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_abs,
+                              const struct rootfs_options *opts, char **ret_error);
