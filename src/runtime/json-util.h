@@ -30,3 +30,11 @@ int json_get_strv(json_t *obj, const char *key, const char *path, bool required,
 /* An object or array member with a type check; *ret borrows the reference. */
 int json_get_object(json_t *obj, const char *key, const char *path, bool required, json_t **ret, char **err);
 int json_get_array(json_t *obj, const char *key, const char *path, bool required, json_t **ret, char **err);
+
+/* Parse JSON text (a config.json, a seccomp profile) into *ret. A syntax error fails with -EINVAL
+ * and "<name>:<line>:<column>: <what jansson says>". Integers above INT64_MAX (runtime-spec uses
+ * 18446744073709551615 for "unlimited" in rlimits and resources) are kept so that json_get_uint64
+ * reads them; every other getter rejects them as out of range. */
+int json_load_text(const char *text, size_t len, const char *name, json_t **ret, char **err);
+/* Read a uint64 from a JSON value directly (array members); path names the value itself. */
+int json_value_uint64(json_t *v, const char *path, uint64_t *ret, char **err);
