@@ -87,7 +87,7 @@ int seccomp_process_state_build(const char *container_state_json, const char *li
 int seccomp_send_listener(const char *listener_path, int listener_fd, const char *state_json,
                           char **ret_error);
 
-/* The built-in profiles (policies/*.json, compiled in): name -> JSON text, or NULL. */
+/* The built-in profiles (the JSON files of policies/, compiled in): name -> JSON text, or NULL. */
 const char *seccomp_builtin_profile(const char *name);
 /* NULL-terminated list of built-in profile names. */
 extern const char *const seccomp_builtin_profile_names[];
