@@ -242,6 +242,13 @@ static int chain_build(const struct husk_limits *l, struct cg_chain *c, enum cg_
         return 0;
 }
 
+static bool has_dotdot(const char *path) {
+        for (const char *p = strstr(path, "/.."); p; p = strstr(p + 1, "/.."))
+                if (p[3] == '/' || p[3] == '\0')
+                        return true;
+        return false;
+}
+
 static int chain_resolve(const struct husk_limits *l, struct cg_chain *c, enum cg_controller ctrl,
                          const struct cg_mount_table *t, const struct cg_membership *mb) {
         const char *name = controller_names[ctrl];
@@ -257,8 +264,9 @@ static int chain_resolve(const struct husk_limits *l, struct cg_chain *c, enum c
                 c->version = HUSK_CGROUP_NONE;
                 return 0;
         }
-        const struct cg_mount *m = pick_mount(t, c->version, name, path);
-        if (!m) /* the cgroup is outside every mount (or outside our cgroup namespace: "/..") */
+        /* a cgroup outside our cgroup namespace shows as "/../x" (cgroup_path_ns()) */
+        const struct cg_mount *m = has_dotdot(path) ? NULL : pick_mount(t, c->version, name, path);
+        if (!m) /* outside every mount, or outside our namespace */
                 return chain_fail(c, -ENOENT, path);
         return chain_build(l, c, ctrl, m, path);
 }
