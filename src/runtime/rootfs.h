@@ -24,10 +24,12 @@ struct rootfs_options {
         bool no_pivot;      /* --no-pivot: MS_MOVE the rootfs onto / and chroot (for ramfs roots) */
         bool in_userns;     /* the child is in a new user namespace: bind devices instead of mknod,
                              * keep the locked flags of bind sources on remount */
-        int console_fd;     /* pty slave to bind on /dev/console (process.terminal), or -1 */
+        int console_fd;     /* pty slave to bind on /dev/console (process.terminal), or -1:
+                             * rootfs_mount_all() binds it when >= 0 */
+        const char *bundle; /* relative bind mount sources are taken from here (NULL: cwd) */
 };
 
-#define ROOTFS_OPTIONS_INIT { .no_pivot = false, .in_userns = false, .console_fd = -1 }
+#define ROOTFS_OPTIONS_INIT { .no_pivot = false, .in_userns = false, .console_fd = -1, .bundle = NULL }
 
 /* Prepare the rootfs at rootfs_abs (absolute, already resolved) in the current mount namespace.
  * Must be called in a private mount namespace (CLONE_NEWNS). */
@@ -38,3 +40,7 @@ int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
  * mount: maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. Leaves cwd at "/". */
 int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_abs,
                               const struct rootfs_options *opts, char **ret_error);
+
+/* After the pivot: bind the pty slave console_fd onto /dev/console, for a caller that opens the
+ * terminal inside the container (from its /dev/ptmx) rather than before rootfs_mount_all(). */
+int rootfs_bind_console(int console_fd, char **ret_error);
