@@ -181,13 +181,13 @@ static int detect_cgroupns(int rootfd) {
 /* Evidence shared by the net and mount namespaces, after the type-specific checks: a
  * nested owner proves nesting; in the initial pid namespace pid 1 is the machine's init,
  * whose namespaces are the initial ones. */
-static int detect_by_owner_or_pid1(int rootfd, bool live, const char *type, int have_ino,
+static int detect_by_owner_or_pid1(int rootfd, bool live, const char *type, int ino_r,
                                    uint64_t ino, int in_pidns) {
         uint64_t init_ino;
 
         if (live && ns_owner_nested(rootfd, type) == 1)
                 return 1;
-        if (have_ino >= 0 && in_pidns == 0 && pid1_ns_inode(rootfd, type, &init_ino) >= 0)
+        if (ino_r >= 0 && in_pidns == 0 && pid1_ns_inode(rootfd, type, &init_ino) >= 0)
                 return ino != init_ino;
         return -ENODATA;
 }

@@ -58,10 +58,12 @@ struct husk_sandbox {
         bool in_userns;     /* nsfs inode vs the initial one; else /proc/self/uid_map is not "0 0 4294967295" */
         bool in_pidns;      /* nsfs inode; else NSpid: with more than one entry (only when /proc is an ancestor's) */
         bool in_cgroupns;   /* nsfs inode; else a cgroup mount whose root lies outside the namespace ("/..") */
-        bool in_netns;      /* init inode (Linux >= 6.18) or /proc/sys/net/core/wmem_max, which only the
-                               initial network namespace has; else owner user namespace, or pid 1's */
-        bool in_mntns;      /* init inode (Linux >= 6.18); else owner user namespace, or pid 1's when in
-                               the initial pid namespace */
+        bool in_netns;      /* nsfs inode (Linux >= 6.18); else /proc/sys/net/core/netdev_max_backlog,
+                               which only the initial network namespace has; else a nested owner
+                               user namespace, or pid 1's when in the initial pid namespace */
+        bool in_mntns;      /* nsfs inode (Linux >= 6.18); else a nested owner user namespace, or
+                               pid 1's when in the initial pid namespace (unknown in a container
+                               without a user namespace on older kernels) */
         bool readonly_root; /* "/" is mounted read-only (statvfs ST_RDONLY) */
 };
 
