@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * Pseudo-terminals for process.terminal (see console.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "console.h"
+
+int console_open_pty(const char *ptmx_path, int *ret_master, int *ret_slave) {
+        _cleanup_close_ int master = open(ptmx_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0)
+                return -errno;
+        int unlock = 0;
+        if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+                return -errno;
+        /* TIOCGPTPEER (Linux 4.13) opens the slave through the master, never by a path an
+         * attacker could swap (CVE-2017-2616 class). */
+        int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                return -errno;
+        *ret_master = TAKE_FD(master);
+        *ret_slave = slave;
+        return 0;
+}
+
+int console_set_size(int fd, const struct oci_process *p) {
+        if (!p->has_console_size)
+                return 0;
+        struct winsize ws = { .ws_row = (unsigned short) p->console_height,
+                              .ws_col = (unsigned short) p->console_width };
+        return ioctl(fd, TIOCSWINSZ, &ws) < 0 ? -errno : 0;
+}
+
+int console_make_controlling(int slave) {
+        if (setsid() < 0)
+                return -errno;
+        if (ioctl(slave, TIOCSCTTY, 0) < 0)
+                return -errno;
+        for (int fd = 0; fd < 3; fd++)
+                if (dup2(slave, fd) < 0)
+                        return -errno;
+        return 0;
+}
+
+int console_socket_connect(const char *path, int *ret_fd) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        if (strlen(path) >= sizeof sa.sun_path)
+                return -ENAMETOOLONG;
+        strcpy(sa.sun_path, path);
+        _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+                return -errno;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int console_send_master(int sock, int master) {
+        char name[64] = "/dev/ptmx";
+        int n = -1;
+        if (ioctl(master, TIOCGPTN, &n) == 0)
+                snprintf(name, sizeof name, "/dev/pts/%d", n);
+        struct iovec iov = { .iov_base = name, .iov_len = strlen(name) };
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control = {};
+        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+                              .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &master, sizeof(int));
+        return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * The container child, from clone(2) to execve(2) of process.args (see container-internal.h).
+ *
+ * Order (runc's and crun's): become root in the user namespace, join/create namespaces, lo up,
+ * hostname, pty, rootfs_mount_all, prestart/createRuntime hooks (parent), createContainer hooks,
+ * pivot, sysctl, [seccomp if no NNP], process attributes, executable lookup, [seccomp if NNP],
+ * "ready", block on exec.fifo until `start`, startContainer hooks, close fds, execve.
+ * Before "ready" every error goes to the parent over the sync socket; after it, to the start
+ * command through the fifo, and after that to the container's stderr with exit status 126/127. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "console.h"
+#include "container-internal.h"
+#include "fileio.h"
+#include "hooks.h"
+#include "json-util.h"
+#include "net-loopback.h"
+#include "ns.h"
+#include "process-attrs.h"
+#include "rootfs.h"
+#include "seccomp.h"
+#include "state.h"
+#include "strv.h"
+#include "sync.h"
+#include "sysctl.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Report a failure to the parent and exit. err is -errno; msg may be NULL (then strerror). */
+_Noreturn static void fail(const struct init_context *c, int err, const char *msg) {
+        (void) sync_send_error(c->sync_fd, err, msg ? msg : strerror(err < 0 ? -err : err));
+        _exit(EXIT_FAILURE);
+}
+
+_Noreturn _printf_(3, 4) static void failf(const struct init_context *c, int err, const char *fmt, ...) {
+        char buf[1024];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(buf, sizeof buf, fmt, ap);
+        va_end(ap);
+        fail(c, err, buf);
+}
+
+static pid_t clone_raw(unsigned long flags) {
+        /* No stack: like fork(2), the child runs on a copy of ours. glibc's cached tid in the
+         * child is stale, so the child never calls raise()/abort(). */
+        return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+/* Join the namespaces given by path, create the others with unshare(2), and fork the init
+ * (CLONE_PARENT: it becomes the create command's child). Runs in the intermediate process. */
+static void intermediate(const struct init_context *c) {
+        int fds[_OCI_NS_TYPE_MAX];
+        _cleanup_free_ char *err = NULL;
+        int r = ns_open_paths(c->spec, fds, &err);
+        if (r >= 0)
+                r = ns_join(fds, &err);
+        if (r < 0)
+                fail(c, r, err);
+        if (unshare((int) c->new_flags) < 0)
+                failf(c, -errno, "linux.namespaces: unshare: %s", strerror(errno));
+        if (c->new_flags & CLONE_NEWUSER) {
+                r = sync_send(c->sync_fd, SYNC_USERMAP, getpid(), NULL, -1);
+                if (r >= 0)
+                        r = sync_expect(c->sync_fd, SYNC_USERMAP_ACK, NULL, NULL);
+                if (r < 0)
+                        _exit(EXIT_FAILURE);    /* the parent reported it */
+        }
+        r = ns_write_time_offsets(c->spec, &err);
+        if (r < 0)
+                fail(c, r, err);
+        pid_t pid = clone_raw(CLONE_PARENT);
+        if (pid < 0)
+                failf(c, -errno, "clone container init: %s", strerror(errno));
+        if (pid > 0) {
+                (void) sync_send(c->sync_fd, SYNC_PID, pid, NULL, -1);
+                _exit(EXIT_SUCCESS);
+        }
+}
+
+/* In a new user namespace, take the ids the spec maps to root. */
+static void become_root(const struct init_context *c) {
+        if (setresgid(0, 0, 0) < 0)
+                failf(c, -errno, "user namespace: setresgid(0): %s (is gid 0 mapped in linux.gidMappings?)",
+                      strerror(errno));
+        if (setresuid(0, 0, 0) < 0)
+                failf(c, -errno, "user namespace: setresuid(0): %s (is uid 0 mapped in linux.uidMappings?)",
+                      strerror(errno));
+}
+
+static bool in_new_or_joined_ns(const struct oci_spec *spec, enum oci_ns_type t) {
+        return oci_spec_namespace(spec, t) != NULL;
+}
+
+static void setup_identity(const struct init_context *c) {
+        const struct oci_spec *s = c->spec;
+        if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
+                failf(c, -errno, "hostname: %s", strerror(errno));
+        if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0)
+                failf(c, -errno, "domainname: %s", strerror(errno));
+        if (!c->opts->no_new_keyring &&
+            syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->opts->id) < 0 &&
+            errno != ENOSYS && errno != EACCES && errno != EDQUOT)
+                failf(c, -errno, "join session keyring: %s", strerror(errno));
+}
+
+/* The state JSON for hooks, as the parent sent it, with status replaced. */
+static char *state_with_status(const char *state_json, const char *status) {
+        json_t *o = json_loads(state_json, 0, NULL);
+        if (!o)
+                return NULL;
+        json_object_set_new(o, "status", json_string(status));
+        char *s = json_dumps(o, JSON_COMPACT);
+        json_decref(o);
+        return s;
+}
+
+/* process.args[0] as execve will find it: relative names through the container's PATH (from
+ * process.env). Messages as runc words them. */
+static int find_executable(const struct oci_process *p, char **ret, char **ret_error) {
+        const char *name = p->args[0];
+        struct stat st;
+        if (strchr(name, '/')) {
+                if (stat(name, &st) < 0)
+                        return container_errorf(ret_error, -errno, "exec: \"%s\": stat %s: %m", name, name);
+                if (S_ISDIR(st.st_mode))
+                        return json_errorf(ret_error, "exec: \"%s\": is a directory", name), -EISDIR;
+                if (access(name, X_OK) < 0)
+                        return container_errorf(ret_error, -errno, "exec: \"%s\": %m", name);
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        const char *path = strv_env_get(p->env, "PATH");
+        _cleanup_free_ char *dirs = strdup(path ? path : DEFAULT_PATH);
+        if (!dirs)
+                return -ENOMEM;
+        char *save = NULL;
+        for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                _cleanup_free_ char *full = NULL;
+                if (asprintf(&full, "%s/%s", *d ? d : ".", name) < 0)
+                        return -ENOMEM;
+                if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0) {
+                        *ret = TAKE_PTR(full);
+                        return 0;
+                }
+        }
+        return json_errorf(ret_error, "exec: \"%s\": executable file not found in $PATH", name), -ENOENT;
+}
+
+/* Install the filter now (see seccomp_install()); hand a notify listener to the parent. */
+static void install_seccomp(const struct init_context *c) {
+        _cleanup_free_ char *err = NULL;
+        int listener = -EBADF;
+        int r = seccomp_install(c->seccomp, &listener, &err);
+        if (r < 0)
+                fail(c, r, err);
+        if (listener >= 0) {
+                r = sync_send(c->sync_fd, SYNC_SECCOMP, 0, NULL, listener);
+                safe_close(listener);
+                if (r < 0)
+                        _exit(EXIT_FAILURE);
+        }
+}
+
+/* After `start` opened the fifo: run startContainer hooks and tell start the outcome ("0" or
+ * "1<message>"), as its only way to learn of it. Returns only on success. */
+static void wait_for_start(const struct init_context *c, const char *state_json) {
+        _cleanup_close_ int fifo = openat(c->fifo_dir_fd, STATE_FIFO, O_WRONLY | O_CLOEXEC);
+        if (fifo < 0) {
+                fprintf(stderr, "husk: open exec fifo: %m\n");
+                _exit(EXIT_FAILURE);
+        }
+        safe_close(c->fifo_dir_fd);
+        if (c->spec->hooks.n_hooks[OCI_HOOK_START_CONTAINER] > 0) {
+                _cleanup_free_ char *state = state_with_status(state_json, "created");
+                _cleanup_free_ char *err = NULL;
+                int r = state ? hooks_run(c->spec, OCI_HOOK_START_CONTAINER, state, &err) : -ENOMEM;
+                if (r < 0) {
+                        char msg[1100];
+                        snprintf(msg, sizeof msg, "1%s", err ? err : strerror(-r));
+                        (void) loop_write(fifo, msg, strlen(msg));
+                        _exit(EXIT_FAILURE);
+                }
+        }
+        (void) loop_write(fifo, "0", 1);
+}
+
+/* Environment of the process: process.env plus LISTEN_FDS/LISTEN_PID when husk itself was
+ * socket-activated (runc passes those fds on). *ret_listen gets their number. */
+static char **process_env(const struct oci_process *p, unsigned *ret_listen) {
+        char **env = NULL;
+        for (char **e = p->env; e && *e; e++)
+                if (strv_extend(&env, *e) < 0)
+                        return NULL;
+        const char *lf = getenv("LISTEN_FDS");
+        unsigned n = lf ? (unsigned) strtoul(lf, NULL, 10) : 0;
+        *ret_listen = n;
+        if (n > 0) {
+                char v[16];
+                snprintf(v, sizeof v, "%u", n);
+                if (strv_env_set(&env, "LISTEN_FDS", v) < 0 || strv_env_set(&env, "LISTEN_PID", "1") < 0)
+                        return NULL;
+        }
+        if (!env)
+                env = calloc(1, sizeof(char *));
+        return env;
+}
+
+/* The last step: only fds 0-2, the socket-activation fds and --preserve-fds survive execve. */
+_Noreturn static void exec_process(const struct init_context *c, const char *exe) {
+        const struct oci_process *p = c->spec->process;
+        unsigned listen = 0;
+        char **env = process_env(p, &listen);
+        if (!env) {
+                fprintf(stderr, "husk: out of memory\n");
+                _exit(127);
+        }
+        unsigned keep = listen + c->opts->preserve_fds;
+        for (unsigned fd = 3; fd < 3 + keep; fd++) {
+                int fl = fcntl((int) fd, F_GETFD);
+                if (fl >= 0)
+                        (void) fcntl((int) fd, F_SETFD, fl & ~FD_CLOEXEC);
+        }
+        if (syscall(SYS_close_range, 3U + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+                fprintf(stderr, "husk: close_range: %m\n");
+                _exit(127);
+        }
+        execve(exe, p->args, env);
+        int e = errno;
+        fprintf(stderr, "husk: exec %s: %s\n", p->args[0], strerror(e));
+        _exit(e == ENOENT ? 127 : 126);
+}
+
+/* Signals as the process should find them: default handlers, nothing blocked. */
+static void reset_signals(void) {
+        struct sigaction sa = { .sa_handler = SIG_DFL };
+        for (int sig = 1; sig < NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void) sigaction(sig, &sa, NULL);
+        sigset_t none;
+        sigemptyset(&none);
+        (void) sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+_Noreturn void container_init(const struct init_context *c) {
+        const struct oci_spec *spec = c->spec;
+        _cleanup_free_ char *err = NULL, *state_json = NULL, *exe = NULL;
+        int r;
+
+        if (!c->single_clone)
+                intermediate(c);        /* returns in the init only */
+        else if (c->new_flags & CLONE_NEWUSER) {
+                r = sync_expect(c->sync_fd, SYNC_USERMAP_ACK, NULL, NULL);
+                if (r < 0)
+                        _exit(EXIT_FAILURE);
+        }
+        if (oci_spec_namespace(spec, OCI_NS_USER))
+                become_root(c);
+        reset_signals();
+        if ((c->new_flags & CLONE_NEWNET) && (r = net_loopback_up()) < 0)
+                failf(c, r, "network namespace: bring up lo: %s", strerror(-r));
+        setup_identity(c);
+
+        struct rootfs_options ro = ROOTFS_OPTIONS_INIT;
+        ro.no_pivot = c->opts->no_pivot;
+        ro.in_userns = in_new_or_joined_ns(spec, OCI_NS_USER);
+        _cleanup_close_ int master = -EBADF, slave = -EBADF;
+        if (spec->process && spec->process->terminal) {
+                r = console_open_pty("/dev/ptmx", &master, &slave);
+                if (r < 0)
+                        failf(c, r, "process.terminal: open pty: %s", strerror(-r));
+                (void) console_set_size(slave, spec->process);
+                ro.console_fd = slave;
+                r = sync_send(c->sync_fd, SYNC_CONSOLE, 0, NULL, master);
+                if (r < 0)
+                        _exit(EXIT_FAILURE);
+                master = safe_close(master);
+        }
+        r = rootfs_mount_all(spec, c->rootfs, &ro, &err);
+        if (r < 0)
+                fail(c, r, err);
+
+        static const int hook_kinds[] = { OCI_HOOK_PRESTART, OCI_HOOK_CREATE_RUNTIME,
+                                          OCI_HOOK_CREATE_CONTAINER, OCI_HOOK_START_CONTAINER };
+        if (container_has_hooks(spec, hook_kinds, ELEMENTSOF(hook_kinds))) {
+                r = sync_send(c->sync_fd, SYNC_HOOKS, 0, NULL, -1);
+                if (r >= 0)
+                        r = sync_expect(c->sync_fd, SYNC_HOOKS_ACK, NULL, &state_json);
+                if (r < 0)
+                        _exit(EXIT_FAILURE);    /* the parent failed the hooks and reported it */
+                if (!state_json)
+                        fail(c, -EPROTO, "sync: no state from the parent");
+                r = hooks_run(spec, OCI_HOOK_CREATE_CONTAINER, state_json, &err);
+                if (r < 0)
+                        fail(c, r, err);
+        }
+
+        r = rootfs_pivot_and_finalize(spec, c->rootfs, &ro, &err);
+        if (r < 0)
+                fail(c, r, err);
+        r = sysctl_apply(spec, &err);
+        if (r < 0)
+                fail(c, r, err);
+        if (slave >= 0) {
+                r = console_make_controlling(slave);
+                if (r < 0)
+                        failf(c, r, "process.terminal: make the pty the controlling terminal: %s", strerror(-r));
+                slave = safe_close(slave);
+        }
+
+        bool early = c->seccomp && seccomp_install_early(spec);
+        if (early)
+                install_seccomp(c);
+        r = process_attrs_apply(spec, &err);
+        if (r < 0)
+                fail(c, r, err);
+        r = find_executable(spec->process, &exe, &err);
+        if (r < 0)
+                fail(c, r, err);
+        if (c->seccomp && !early)
+                install_seccomp(c);
+
+        r = sync_send(c->sync_fd, SYNC_READY, 0, NULL, -1);
+        if (r < 0)
+                _exit(EXIT_FAILURE);
+        safe_close(c->sync_fd);
+
+        wait_for_start(c, state_json);
+        exec_process(c, exe);
+}

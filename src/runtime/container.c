@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * husk create, the parent side: check the bundle, make the state directory, clone the container
+ * child and serve its requests (id maps, pty, hooks, seccomp listener) until it is ready, then
+ * write state.json and the pid file. On any failure the child is killed and nothing stays. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "console.h"
+#include "container-internal.h"
+#include "fileio.h"
+#include "hooks.h"
+#include "json-util.h"
+#include "ns.h"
+#include "seccomp.h"
+#include "state.h"
+#include "strv.h"
+#include "sync.h"
+
+/* Everything create holds; released by create_context_done(). */
+struct create_context {
+        const struct container_options *opts;
+        struct oci_spec *spec;
+        char *bundle;
+        char *rootfs;
+        struct state_dir *dir;
+        struct husk_seccomp *seccomp;
+        struct container_state *state;
+        int console_fd;                 /* connected --console-socket */
+        int sync_fd;                    /* our end */
+        pid_t child;                    /* cloned child (the init, or the intermediate) */
+        pid_t init;                     /* the container init */
+        bool ready;
+};
+
+int container_errorf(char **ret_error, int err, const char *fmt, ...) {
+        if (ret_error && !*ret_error) {
+                va_list ap;
+                va_start(ap, fmt);
+                errno = err < 0 ? -err : err;
+                if (vasprintf(ret_error, fmt, ap) < 0)
+                        *ret_error = NULL;
+                va_end(ap);
+        }
+        return err;
+}
+
+bool container_has_hooks(const struct oci_spec *spec, const int *kinds, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (spec->hooks.n_hooks[kinds[i]] > 0)
+                        return true;
+        return false;
+}
+
+int container_check_id(const char *id, char **ret_error) {
+        if (state_validate_id(id) < 0)
+                return json_errorf(ret_error, "invalid container id '%s': must be 1-1024 characters of "
+                                   "[A-Za-z0-9_+.-], not '.' or '..'", id ? id : "");
+        return 0;
+}
+
+int container_load_spec(const char *bundle, struct oci_spec **ret, char **ret_error) {
+        _cleanup_free_ char *err = NULL;
+        int r = oci_spec_load(bundle, ret, &err);
+        if (r < 0) {
+                json_errorf(ret_error, "%s", err ? err : strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+static void create_context_done(struct create_context *c) {
+        if (!c->ready) {
+                if (c->init > 0)
+                        (void) kill(c->init, SIGKILL);
+                if (c->child > 0 && c->child != c->init)
+                        (void) kill(c->child, SIGKILL);
+        }
+        /* Reap the intermediate always; the init only if it is not meant to live on. */
+        if (c->child > 0 && (c->child != c->init || !c->ready))
+                (void) waitpid(c->child, NULL, 0);
+        if (!c->ready && c->init > 0 && c->init != c->child)
+                (void) waitpid(c->init, NULL, 0);
+        if (!c->ready && c->dir)
+                (void) state_dir_remove(c->dir);
+        state_dir_free(c->dir);
+        container_state_free(c->state);
+        husk_seccomp_free(c->seccomp);
+        oci_spec_free(c->spec);
+        free(c->bundle);
+        free(c->rootfs);
+        safe_close(c->console_fd);
+        safe_close(c->sync_fd);
+}
+
+/* Resolve bundle and root.path, load and check the config. */
+static int load_bundle(struct create_context *c, char **ret_error) {
+        const char *b = c->opts->bundle ? c->opts->bundle : ".";
+        c->bundle = realpath(b, NULL);
+        if (!c->bundle)
+                return container_errorf(ret_error, -errno, "bundle '%s': %m", b);
+        int r = container_load_spec(c->bundle, &c->spec, ret_error);
+        if (r < 0)
+                return r;
+        const struct oci_spec *s = c->spec;
+        if (!s->process)
+                return json_errorf(ret_error, "%s/config.json: process: required", c->bundle);
+        if (!s->process->args || !s->process->args[0])
+                return json_errorf(ret_error, "%s/config.json: process.args: must be a non-empty array", c->bundle);
+        if (!s->root_path)
+                return json_errorf(ret_error, "%s/config.json: root.path: required", c->bundle);
+        if (!oci_spec_namespace(s, OCI_NS_MOUNT))
+                return json_errorf(ret_error, "linux.namespaces: a mount namespace is required");
+        const struct oci_namespace *uts = oci_spec_namespace(s, OCI_NS_UTS);
+        if ((s->hostname || s->domainname) && !uts)
+                return json_errorf(ret_error, "hostname: needs a uts namespace in linux.namespaces");
+        _cleanup_free_ char *root = NULL;
+        if (s->root_path[0] == '/')
+                root = strdup(s->root_path);
+        else if (asprintf(&root, "%s/%s", c->bundle, s->root_path) < 0)
+                root = NULL;
+        if (!root)
+                return -ENOMEM;
+        c->rootfs = realpath(root, NULL);
+        if (!c->rootfs)
+                return container_errorf(ret_error, -errno, "root.path: '%s': %m", root);
+        struct stat st;
+        if (stat(c->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
+                return json_errorf(ret_error, "root.path: '%s': not a directory", c->rootfs), -ENOTDIR;
+        if (s->process->terminal && !c->opts->console_socket && c->opts->console_master_fd < 0)
+                return json_errorf(ret_error, "process.terminal is true: --console-socket is required");
+        if (!s->process->terminal && c->opts->console_socket)
+                return json_errorf(ret_error, "--console-socket given but process.terminal is false");
+        return 0;
+}
+
+/* The host uid that container root maps to (who must be able to open exec.fifo). */
+static uid_t host_root_uid(const struct oci_spec *s) {
+        for (size_t i = 0; i < s->linux_.n_uid_mappings; i++)
+                if (s->linux_.uid_mappings[i].container_id == 0)
+                        return s->linux_.uid_mappings[i].host_id;
+        return geteuid();
+}
+
+static int make_state(struct create_context *c, char **ret_error) {
+        int r = state_dir_create(c->opts->root, c->opts->id, &c->dir);
+        if (r == -EEXIST)
+                return json_errorf(ret_error, "container '%s' already exists", c->opts->id), r;
+        if (r < 0)
+                return json_errorf(ret_error, "state directory %s/%s: %s", c->opts->root, c->opts->id,
+                                   strerror(-r)), r;
+        if (mkfifoat(c->dir->dir_fd, STATE_FIFO, 0622) < 0 ||
+            fchmodat(c->dir->dir_fd, STATE_FIFO, 0622, 0) < 0)
+                return container_errorf(ret_error, -errno, "%s/%s: %m", c->dir->path, STATE_FIFO);
+        if (oci_spec_namespace(c->spec, OCI_NS_USER))
+                (void) fchownat(c->dir->dir_fd, STATE_FIFO, host_root_uid(c->spec), (gid_t) -1, 0);
+        return 0;
+}
+
+static int build_state(struct create_context *c, pid_t pid) {
+        struct container_state *s = calloc(1, sizeof *s);
+        if (!s)
+                return -ENOMEM;
+        c->state = s;
+        s->pid = pid;
+        char created[64];
+        struct timespec ts;
+        struct tm tm;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        gmtime_r(&ts.tv_sec, &tm);
+        size_t n = strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(created + n, sizeof created - n, ".%09ldZ", ts.tv_nsec);
+        struct passwd *pw = getpwuid(geteuid());
+        s->id = strdup(c->opts->id);
+        s->bundle = strdup(c->bundle);
+        s->rootfs = strdup(c->rootfs);
+        s->created = strdup(created);
+        s->owner = strdup(pw ? pw->pw_name : "");
+        if (!s->id || !s->bundle || !s->rootfs || !s->created || !s->owner)
+                return -ENOMEM;
+        for (size_t i = 0; i < c->spec->n_annotations; i++)
+                if (strv_extend(&s->annotations, c->spec->annotations[i].key) < 0 ||
+                    strv_extend(&s->annotations, c->spec->annotations[i].value) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+/* prestart + createRuntime, in our namespaces, with status "creating". */
+static int run_runtime_hooks(struct create_context *c, char **ret_state, char **ret_error) {
+        _cleanup_free_ char *json = NULL;
+        int r = state_to_json(c->state, CONTAINER_CREATING, false, &json);
+        if (r < 0)
+                return r;
+        r = hooks_run(c->spec, OCI_HOOK_PRESTART, json, ret_error);
+        if (r >= 0)
+                r = hooks_run(c->spec, OCI_HOOK_CREATE_RUNTIME, json, ret_error);
+        if (r < 0)
+                return r;
+        *ret_state = TAKE_PTR(json);
+        return 0;
+}
+
+static int forward_listener(struct create_context *c, int fd, char **ret_error) {
+        _cleanup_free_ char *state = NULL, *proc_state = NULL;
+        int r = state_to_json(c->state, CONTAINER_CREATING, false, &state);
+        if (r < 0)
+                return r;
+        if (!c->seccomp->listener_path)
+                return 0;
+        r = seccomp_process_state_build(state, c->seccomp->listener_metadata, &proc_state, ret_error);
+        if (r < 0)
+                return r;
+        return seccomp_send_listener(c->seccomp->listener_path, fd, proc_state, ret_error);
+}
+
+/* Why the child went away without a word. */
+static int child_died(struct create_context *c, char **ret_error) {
+        int status = 0;
+        pid_t who = c->init > 0 ? c->init : c->child;
+        if (waitpid(who, &status, 0) == who) {
+                if (who == c->child)
+                        c->child = 0;
+                if (who == c->init)
+                        c->init = 0;
+                if (WIFSIGNALED(status))
+                        return json_errorf(ret_error, "container init killed by signal %d during setup",
+                                           WTERMSIG(status));
+                return json_errorf(ret_error, "container init exited with status %d during setup",
+                                   WEXITSTATUS(status));
+        }
+        return json_errorf(ret_error, "container init exited during setup");
+}
+
+/* Serve the child's requests until it is ready. Requests that need the init's pid wait for the
+ * intermediate's SYNC_PID (the two may arrive in either order). */
+static int serve_child(struct create_context *c, char **ret_error) {
+        bool hooks_pending = false, ready_pending = false;
+        int r;
+        for (;;) {
+                if (c->init > 0 && !c->state && (r = build_state(c, c->init)) < 0)
+                        return r;
+                if (c->init > 0 && hooks_pending) {
+                        _cleanup_free_ char *state = NULL;
+                        hooks_pending = false;
+                        r = run_runtime_hooks(c, &state, ret_error);
+                        if (r < 0) {
+                                (void) sync_send_error(c->sync_fd, r, "runtime hooks failed");
+                                return r;
+                        }
+                        r = sync_send(c->sync_fd, SYNC_HOOKS_ACK, 0, state, -1);
+                        if (r < 0)
+                                return json_errorf(ret_error, "sync with container init: %s", strerror(-r)), r;
+                }
+                if (c->init > 0 && ready_pending)
+                        return 0;
+
+                enum sync_type t;
+                int32_t value;
+                _cleanup_free_ char *text = NULL;
+                _cleanup_close_ int fd = -EBADF;
+                r = sync_recv(c->sync_fd, &t, &value, &text, &fd);
+                if (r == -EPIPE || r == -ECONNRESET)
+                        return child_died(c, ret_error);
+                if (r < 0)
+                        return json_errorf(ret_error, "sync with container init: %s", strerror(-r)), r;
+                switch (t) {
+                case SYNC_USERMAP:
+                        r = ns_write_id_maps(value, c->spec, ret_error);
+                        if (r < 0)
+                                return r;
+                        if ((r = sync_send(c->sync_fd, SYNC_USERMAP_ACK, 0, NULL, -1)) < 0)
+                                return json_errorf(ret_error, "sync: %s", strerror(-r)), r;
+                        break;
+                case SYNC_PID:
+                        c->init = value;
+                        (void) waitpid(c->child, NULL, 0);
+                        c->child = 0;
+                        break;
+                case SYNC_CONSOLE:
+                        r = console_send_master(c->console_fd, fd);
+                        if (r < 0)
+                                return json_errorf(ret_error, "--console-socket: send pty master: %s",
+                                                   strerror(-r)), r;
+                        break;
+                case SYNC_HOOKS:
+                        hooks_pending = true;
+                        break;
+                case SYNC_SECCOMP:
+                        r = forward_listener(c, fd, ret_error);
+                        if (r < 0)
+                                return r;
+                        break;
+                case SYNC_READY:
+                        ready_pending = true;
+                        break;
+                case SYNC_ERROR:
+                        return json_errorf(ret_error, "%s", text ? text : strerror(value)), -(value ? value : EIO);
+                default:
+                        return json_errorf(ret_error, "sync: unexpected message %s", sync_type_to_string(t));
+                }
+        }
+}
+
+static int write_pid_file(const char *path, pid_t pid) {
+        _cleanup_free_ char *tmp = NULL;
+        if (asprintf(&tmp, "%s.husk-tmp", path) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return -errno;
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%d", (int) pid);
+        int r = loop_write(fd, buf, (size_t) n);
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlink(tmp);
+        return r;
+}
+
+static int spawn_child(struct create_context *c, char **ret_error) {
+        int pair[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+                return container_errorf(ret_error, -errno, "socketpair: %m");
+        c->sync_fd = pair[0];
+        /* A second open of the state dir, without the lock: the child keeps it until exec. */
+        _cleanup_close_ int fifo_dir = open(c->dir->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fifo_dir < 0) {
+                safe_close(pair[1]);
+                return container_errorf(ret_error, -errno, "%s: %m", c->dir->path);
+        }
+        struct init_context ic = {
+                .opts = c->opts, .spec = c->spec, .rootfs = c->rootfs, .sync_fd = pair[1],
+                .fifo_dir_fd = fifo_dir, .seccomp = c->seccomp,
+                .new_flags = ns_new_flags(c->spec), .single_clone = ns_single_clone(c->spec),
+        };
+        unsigned long flags = ic.single_clone ? ic.new_flags : 0;
+        pid_t pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+        if (pid < 0) {
+                int r = -errno;
+                safe_close(pair[1]);
+                return json_errorf(ret_error, "clone: %s", strerror(-r)), r;
+        }
+        if (pid == 0) {
+                /* Drop our copies of what holds the state lock and the parent's socket end. */
+                safe_close(c->dir->dir_fd);
+                safe_close(pair[0]);
+                container_init(&ic);
+        }
+        safe_close(pair[1]);
+        c->child = pid;
+        if (ic.single_clone)
+                c->init = pid;
+        if (ic.single_clone && (ic.new_flags & CLONE_NEWUSER)) {
+                int r = ns_write_id_maps(pid, c->spec, ret_error);
+                if (r < 0)
+                        return r;
+                r = sync_send(c->sync_fd, SYNC_USERMAP_ACK, 0, NULL, -1);
+                if (r < 0)
+                        return json_errorf(ret_error, "sync: %s", strerror(-r)), r;
+        }
+        return 0;
+}
+
+int container_create(const struct container_options *o, pid_t *ret_pid, char **ret_error) {
+        _cleanup_(create_context_done) struct create_context c = {
+                .opts = o, .console_fd = -EBADF, .sync_fd = -EBADF,
+        };
+        int r = container_check_id(o->id, ret_error);
+        if (r < 0)
+                return r;
+        r = load_bundle(&c, ret_error);
+        if (r < 0)
+                return r;
+        if (o->console_socket && (r = console_socket_connect(o->console_socket, &c.console_fd)) < 0)
+                return json_errorf(ret_error, "--console-socket '%s': %s", o->console_socket, strerror(-r)), r;
+        if (o->console_master_fd >= 0 && (c.console_fd = fcntl(o->console_master_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+                return -errno;
+        r = seccomp_prepare_spec(c.spec, o->root, &c.seccomp, ret_error);
+        if (r < 0)
+                return r;
+        r = make_state(&c, ret_error);
+        if (r < 0)
+                return r;
+        r = spawn_child(&c, ret_error);
+        if (r < 0)
+                return r;
+        r = serve_child(&c, ret_error);
+        if (r < 0)
+                return r;
+
+        r = proc_start_time(c.init, &c.state->start_time);
+        if (r < 0)
+                return json_errorf(ret_error, "container init %d: %s", (int) c.init, strerror(-r)), r;
+        r = state_write(c.dir, c.state);
+        if (r < 0)
+                return json_errorf(ret_error, "%s/%s: %s", c.dir->path, STATE_FILE, strerror(-r)), r;
+        if (o->pid_file && (r = write_pid_file(o->pid_file, c.init)) < 0)
+                return json_errorf(ret_error, "--pid-file '%s': %s", o->pid_file, strerror(-r)), r;
+        c.ready = true;
+        *ret_pid = c.init;
+        return 0;
+}
