@@ -32,3 +32,4 @@ int verb_getopt(int argc, char **argv, const char *shortopts, const struct optio
                 void *userdata, int *ret_exit);
 
 /* The verbs (one file each). */
+int verb_limits(int argc, char **argv, const struct global_args *g);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 static const struct verb verbs[] = {
+        { "limits",   "show what the cgroups allow, and the plan (libhusk)", verb_limits },
 };
 
 static void print_version(void) {

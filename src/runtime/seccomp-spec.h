@@ -2,9 +2,9 @@
  * linux.seccomp of the OCI runtime-spec as typed structs, and its parser.
  *
  * oci_seccomp_parse() checks everything that can be checked without compiling a filter: action,
- * operator, architecture and flag names, argument indexes, errnoRet only where it means something,
- * unknown fields (an error here, unlike the rest of config.json: a misspelt "errnoRet" would
- * otherwise silently turn a deny into a kill). Syscall names are resolved later, by seccomp.c,
+ * operator, architecture and flag names, argument indexes, errnoRet only where it means something.
+ * In config.json unknown fields are ignored (the spec says so); in profile files they are errors
+ * (a misspelt "errnoRet" would silently turn a deny into EPERM). Syscall names are resolved later, by seccomp.c,
  * because whether an unknown name is an error is a runtime option. Errors name the JSON path:
  * `linux.seccomp.syscalls[3].args[0].op: unknown operator "SCMP_CMP_FOO"`. */
 #pragma once
@@ -80,7 +80,11 @@ struct oci_seccomp {
 /* Parse a linux.seccomp object; path is its JSON path ("linux.seccomp") for messages. Returns 0,
  * or -EINVAL/-ENOMEM with *err set to "<path>...: <what is wrong>" (err may be NULL). */
 int oci_seccomp_parse(json_t *j, const char *path, struct oci_seccomp **ret, char **err);
-/* Read a profile file (a bare linux.seccomp object, as policies/ holds); errors start with path. */
+/* A profile (a bare linux.seccomp object, as policies/ holds) from text or a file. Read strictly:
+ * unknown fields are errors. Messages start with name (or path), then the field:
+ * "strict.json: linux.seccomp.syscalls[3].action: unknown action \"SCMP_ACT_FOO\"". */
+int oci_seccomp_parse_profile(const char *text, size_t len, const char *name, struct oci_seccomp **ret,
+                              char **err);
 int oci_seccomp_load_file(const char *path, struct oci_seccomp **ret, char **err);
 void oci_seccomp_free(struct oci_seccomp *s);
 

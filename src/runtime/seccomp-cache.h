@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * The compiled-BPF cache of seccomp.c (internal to the seccomp module).
+ *
+ * An entry is the BPF program seccomp_export_bpf() produced for a profile, plus the syscall names
+ * that were skipped. Its key is a canonical text of everything the BPF depends on: the profile,
+ * husk's version, libseccomp's version and the kernel (release and machine), since each can change
+ * the program (new syscall numbers, different code generation). The file name is a hash of the key;
+ * the key itself is stored in the entry and compared byte for byte on load, so a hash collision can
+ * never load a wrong filter. Entries are written atomically (temp file + rename) with mode 0600 and
+ * are only read when owned by us and not writable by others. */
+#pragma once
+
+#include <linux/filter.h>
+#include <stddef.h>
+
+#include "seccomp-spec.h"
+
+/* The canonical key for s compiled with fail_unknown. */
+int seccomp_cache_key(const struct oci_seccomp *s, bool fail_unknown, char **ret);
+/* Look the key up in dir. Returns 1 with the program and skipped names on a hit, 0 on a miss (or an
+ * unusable entry), -errno on allocation failure. */
+int seccomp_cache_load(const char *dir, const char *key, struct sock_filter **ret_bpf, size_t *ret_n,
+                       char ***ret_skipped);
+/* Store an entry; creates dir (0700) if its parent exists. Best effort: the caller may ignore errors. */
+int seccomp_cache_store(const char *dir, const char *key, const struct sock_filter *bpf, size_t n,
+                        char *const *skipped);
