@@ -21,6 +21,8 @@ struct verb {
         const char *name;
         const char *summary;
         int (*run)(int argc, char **argv, const struct global_args *g);
+        bool seal_exe;  /* starts container processes: re-exec from a sealed memfd first
+                         * (CVE-2019-5736, see src/runtime/exe-seal.h) */
 };
 
 /* Parse a verb's options with getopt_long; "-h"/"--help" print usage. Shared so every verb
@@ -33,3 +35,21 @@ int verb_getopt(int argc, char **argv, const char *shortopts, const struct optio
 
 /* The verbs (one file each). */
 int verb_limits(int argc, char **argv, const struct global_args *g);
+int verb_create(int argc, char **argv, const struct global_args *g);
+int verb_start(int argc, char **argv, const struct global_args *g);
+int verb_run(int argc, char **argv, const struct global_args *g);
+int verb_state(int argc, char **argv, const struct global_args *g);
+int verb_kill(int argc, char **argv, const struct global_args *g);
+int verb_delete(int argc, char **argv, const struct global_args *g);
+int verb_list(int argc, char **argv, const struct global_args *g);
+
+/* create and run share their options (create.c). */
+#include "container.h"
+struct create_args {
+        struct container_options opts;
+        bool detach;            /* run -d */
+        bool keep;              /* run --keep */
+        bool no_subreaper;
+};
+int create_parse_args(int argc, char **argv, const struct global_args *g, bool run,
+                      struct create_args *a, int *ret_exit);

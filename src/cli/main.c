@@ -8,8 +8,16 @@
 
 #include "cli.h"
 #include "config.h"
+#include "exe-seal.h"
 
 static const struct verb verbs[] = {
+        { "create",   "create a container (its process waits for start)", verb_create, true },
+        { "start",    "start a created container's process",              verb_start },
+        { "run",      "create and start a container, wait for it",        verb_run, true },
+        { "state",    "print a container's state as JSON",                verb_state },
+        { "kill",     "send a signal to a container's init",              verb_kill },
+        { "delete",   "delete a container",                               verb_delete },
+        { "list",     "list containers",                                  verb_list },
         { "limits",   "show what the cgroups allow, and the plan (libhusk)", verb_limits },
 };
 
@@ -159,6 +167,10 @@ int main(int argc, char **argv) {
         const struct verb *v = find_verb(argv[first]);
         if (!v) {
                 log_error("unknown command '%s' (see husk --help)", argv[first]);
+                return EXIT_FAILURE;
+        }
+        if (v->seal_exe && (r = exe_seal_reexec(argv)) < 0) {
+                log_error_errno(r, "re-execute from a sealed copy of the husk binary: %m");
                 return EXIT_FAILURE;
         }
         r = v->run(argc - first, argv + first, &g);
