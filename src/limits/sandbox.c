@@ -3,6 +3,7 @@
  * /proc/thread-self/status, the namespaces (sandbox-ns.c) and a read-only root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
