@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "json-util.h"
+#include "seccomp-spec.h"
 #include "spec-internal.h"
 #include "strv.h"
 
@@ -241,6 +242,7 @@ int spec_parse_linux(json_t *j, const char *path, struct oci_linux *l, char **er
             (r = json_get_string(j, "cgroupsPath", path, false, &l->cgroups_path, err)) < 0 ||
             (r = keep_raw(j, "resources", path, &l->resources_json, err)) < 0 ||
             (r = keep_raw(j, "seccomp", path, &l->seccomp_json, err)) < 0 ||
+            (l->seccomp_json && (r = oci_seccomp_parse(l->seccomp_json, "linux.seccomp", &l->seccomp, err)) < 0) ||
             (r = parse_propagation(j, path, l, err)) < 0 ||
             (r = parse_abs_paths(j, "maskedPaths", path, &l->masked_paths, err)) < 0 ||
             (r = parse_abs_paths(j, "readonlyPaths", path, &l->readonly_paths, err)) < 0 ||
@@ -271,6 +273,7 @@ void spec_linux_done(struct oci_linux *l) {
         free(l->cgroups_path);
         json_decref(l->resources_json);
         json_decref(l->seccomp_json);
+        oci_seccomp_free(l->seccomp);
         free(l->rootfs_propagation);
         strv_free(l->masked_paths);
         strv_free(l->readonly_paths);
