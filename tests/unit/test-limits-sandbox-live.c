@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -33,6 +34,8 @@ struct shared {
         int probe_r[_HUSK_SYSCALL_MAX];
         struct husk_syscall_result res[_HUSK_SYSCALL_MAX];
         uint64_t capget_eff, capget_prm;
+        int done, wrong;                /* concurrent probes: finished, and with a wrong verdict */
+        char wrong_what[128];
 };
 
 static struct shared *sh;
@@ -242,6 +245,59 @@ Test(sandbox_live, syscall_verdicts_under_filter, .init = setup, .fini = teardow
         expect_verdict(HUSK_SYSCALL_CLOSE_RANGE, HUSK_SYSCALL_ALLOWED, EINVAL, 0, true);
         expect_verdict(HUSK_SYSCALL_OPENAT2, HUSK_SYSCALL_ALLOWED, EINVAL, 0, true);
         expect_verdict(HUSK_SYSCALL_PERF_EVENT_OPEN, HUSK_SYSCALL_ALLOWED, EINVAL, 0, true);
+}
+
+#define THREADS 4
+#define ROUNDS 10
+
+/* One thread's share of the concurrent probes; the expected verdicts match child_threads's
+ * filter. Counters live in shared memory, updated atomically. */
+static void *probe_thread(void *arg) {
+        static const struct { enum husk_syscall sc; enum husk_syscall_verdict v; } want[] = {
+                { HUSK_SYSCALL_IO_URING_SETUP, HUSK_SYSCALL_KILL },
+                { HUSK_SYSCALL_USERFAULTFD, HUSK_SYSCALL_ERRNO },
+                { HUSK_SYSCALL_PIDFD_OPEN, HUSK_SYSCALL_ALLOWED },
+        };
+
+        for (int round = 0; round < ROUNDS; round++)
+                for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+                        struct husk_syscall_result res;
+                        int r = husk_syscall_probe(want[i].sc, &res);
+
+                        if (r < 0 || res.verdict != want[i].v) {
+                                if (__atomic_fetch_add(&sh->wrong, 1, __ATOMIC_SEQ_CST) == 0)
+                                        snprintf(sh->wrong_what, sizeof sh->wrong_what, "%s: r=%d verdict %s",
+                                                 husk_syscall_to_string(want[i].sc), r,
+                                                 r < 0 ? "-" : husk_syscall_verdict_to_string(res.verdict));
+                        }
+                        __atomic_fetch_add(&sh->done, 1, __ATOMIC_SEQ_CST);
+                }
+        return NULL;
+}
+
+/* Probes from several threads at once: each forks while the others' pipes are open. */
+static void child_threads(const void *arg) {
+        static const int nrs[] = { __NR_io_uring_setup, __NR_userfaultfd };
+        static const uint32_t acts[] = { SCMP_ACT_KILL_PROCESS, SCMP_ACT_ERRNO(EPERM) };
+        pthread_t t[THREADS];
+        int r;
+
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                child_exit(1, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+        r = install_filter(nrs, acts, sizeof nrs / sizeof nrs[0]);
+        if (r < 0)
+                child_exit(CHILD_SKIP, "seccomp_load: %s", strerror(-r));
+        for (int i = 0; i < THREADS; i++)
+                if ((r = pthread_create(&t[i], NULL, probe_thread, NULL)) != 0)
+                        child_exit(1, "pthread_create: %s", strerror(r));
+        for (int i = 0; i < THREADS; i++)
+                pthread_join(t[i], NULL);
+}
+
+Test(sandbox_live, syscall_probes_from_threads, .init = setup, .fini = teardown, .timeout = 60) {
+        run_child(child_threads, NULL);
+        cr_expect_eq(sh->done, THREADS * ROUNDS * 3);
+        cr_expect_eq(sh->wrong, 0, "%d wrong verdicts, first %s", sh->wrong, sh->wrong_what);
 }
 
 static void child_unfiltered(const void *arg) {
