@@ -8,7 +8,10 @@
  * <errno> or, from the SIGSYS handler, TRAPPED <syscall nr>. A seccomp KILL action ends the
  * child by SIGSYS without a record; its handler never runs. Between fork() and _exit() the
  * child calls only async-signal-safe functions and allocates nothing, as POSIX requires of
- * children of multithreaded processes (glibc and musl alike). */
+ * children of multithreaded processes (glibc and musl alike). Plain fork() rather than
+ * vfork()/CLONE_VM: the child installs a signal handler and may be killed mid-call, neither
+ * of which is safe on a borrowed stack; the price is the page-table copy and the caller's
+ * pthread_atfork() handlers, once per probe. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -180,7 +183,7 @@ static int read_records(int fd, pid_t pid, int *seccomp, bool *ready, struct rec
 
                 if (left <= 0)
                         return -ETIMEDOUT;
-                n = poll(&pfd, 1, ended ? 0 : (int) (left < 50 ? left : 50));
+                n = poll(&pfd, 1, ended ? 0 : (int) (left < 10 ? left : 10));
                 if (n < 0 && errno != EINTR)
                         return -errno;
                 if (n == 0 && ended)
