@@ -46,7 +46,7 @@ enum {
 };
 #define HUSK_SANDBOX_ALL ((1u << 11) - 1)
 
-/* The calling process's sandbox. A field whose bit is set in unknown could not be determined
+/* The calling thread's sandbox. A field whose bit is set in unknown could not be determined
  * (file missing or unreadable, kernel too old, no method gives a sure answer) and reads 0/false.
  * "in_<x>ns" means "in a namespace other than the machine's initial one". */
 struct husk_sandbox {
