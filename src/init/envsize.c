@@ -41,13 +41,15 @@ static bool name_is_off(const struct envsize_options *o, const char *name) {
         return false;
 }
 
-/* Add name to the plan: value (a printf format, NULL = not set) unless the user turned it off
- * or already set it; why explains either way. */
+/* Add name to the plan: value (NULL = not set) unless the user turned it off or already set
+ * it; why (a printf format) explains either way. HUSK_CPU_LIMIT and HUSK_MEMORY_LIMIT are the
+ * exception: set by the user, they were the init's own limits (libhusk reads them), and each
+ * workload gets its share of them. */
 _printf_(6, 7) static int plan_add(struct env_plan *p, const struct envsize_options *o, char *const *env,
-                                   const char *value_fmt, const char *name, const char *why, ...);
+                                   const char *value, const char *name, const char *why, ...);
 
 static int plan_add(struct env_plan *p, const struct envsize_options *o, char *const *env,
-                    const char *value_fmt, const char *name, const char *why, ...) {
+                    const char *value, const char *name, const char *why, ...) {
         struct env_var *v = &p->vars[p->n++];
         const char *user = strv_env_get(env, name);
 
@@ -56,7 +58,7 @@ static int plan_add(struct env_plan *p, const struct envsize_options *o, char *c
                 snprintf(v->why, sizeof v->why, "turned off (--no-env %s)", o->disabled ? "all" : name);
                 return 0;
         }
-        if (user && value_fmt) {
+        if (user && value && !startswith(name, "HUSK_")) {
                 snprintf(v->why, sizeof v->why, "already set to '%s', left alone", user);
                 return 0;
         }
@@ -64,7 +66,7 @@ static int plan_add(struct env_plan *p, const struct envsize_options *o, char *c
         va_start(ap, why);
         vsnprintf(v->why, sizeof v->why, why, ap);
         va_end(ap);
-        if (value_fmt && !(v->value = strdup(value_fmt)))
+        if (value && !(v->value = strdup(value)))
                 return -ENOMEM;
         return 0;
 }

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ * A workload for husk-init's tests: each mode does one thing a PID 1 must cope with and
+ * prints what a test checks. Usage: init-probe MODE [ARGS...]
+ *   orphans N MS       fork N children that exit after MS ms, and exit at once (N orphans)
+ *   zombies            print how many processes of /proc are zombies
+ *   signals            print each signal received, one per line; exit 0 on SIGTERM
+ *   ignore-term        ignore SIGTERM, print "ready", sleep forever
+ *   fds                print our open fds, space-separated
+ *   orphan-ppid        fork; the child prints its parent after ours exited
+ *   daemon FILE        leave a SIGTERM-ignoring orphan (pid written to FILE), exit 0
+ *   pgrp               print "pid pgid" */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+static void sleep_ms(long ms) {
+        struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+        while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+}
+
+static int mode_orphans(int n, long ms) {
+        for (int i = 0; i < n; i++) {
+                pid_t pid = fork();
+                if (pid < 0) {
+                        perror("fork");
+                        return 1;
+                }
+                if (pid == 0) {
+                        sleep_ms(ms);
+                        _exit(0);
+                }
+        }
+        return 0;
+}
+
+static int mode_zombies(void) {
+        DIR *d = opendir("/proc");
+        if (!d) {
+                perror("/proc");
+                return 1;
+        }
+        int n = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                char path[300], buf[512];
+                if (de->d_name[0] < '0' || de->d_name[0] > '9')
+                        continue;
+                snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+                FILE *f = fopen(path, "re");
+                if (!f)
+                        continue;
+                if (fgets(buf, sizeof buf, f)) {
+                        char *p = strrchr(buf, ')');
+                        if (p && p[1] == ' ' && p[2] == 'Z')
+                                n++;
+                }
+                fclose(f);
+        }
+        closedir(d);
+        printf("%d\n", n);
+        return 0;
+}
+
+static volatile sig_atomic_t got_term;
+
+static void on_signal(int sig) {
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%s\n", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+        (void) !write(STDOUT_FILENO, buf, (size_t) n);
+        if (sig == SIGTERM)
+                got_term = 1;
+}
+
+static int mode_signals(void) {
+        struct sigaction sa = { .sa_handler = on_signal };
+        for (int sig = 1; sig < 32; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP && sig != SIGCHLD)
+                        (void) sigaction(sig, &sa, NULL);
+        printf("ready\n");
+        fflush(stdout);
+        while (!got_term)
+                pause();
+        return 0;
+}
+
+static int mode_ignore_term(void) {
+        signal(SIGTERM, SIG_IGN);
+        printf("ready\n");
+        fflush(stdout);
+        for (;;)
+                pause();
+        return 0;
+}
+
+static int mode_fds(void) {
+        DIR *d = opendir("/proc/self/fd");
+        if (!d) {
+                perror("/proc/self/fd");
+                return 1;
+        }
+        const char *sep = "";
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
+                        continue;
+                printf("%s%s", sep, de->d_name);
+                sep = " ";
+        }
+        printf("\n");
+        closedir(d);
+        return 0;
+}
+
+static int mode_orphan_ppid(void) {
+        int p[2];
+        char c;
+        if (pipe(p) < 0)
+                return 1;
+        pid_t pid = fork();
+        if (pid < 0)
+                return 1;
+        if (pid > 0) {
+                close(p[1]);
+                return read(p[0], &c, 1) == 0 ? 0 : 1; /* EOF: the child is ready */
+        }
+        signal(SIGTERM, SIG_IGN); /* the init sends it once our parent is gone */
+        close(p[0]);
+        close(p[1]);
+        pid_t parent = getppid();
+        for (int i = 0; i < 500 && getppid() == parent; i++)
+                sleep_ms(10);
+        printf("%d\n", (int) getppid());
+        return 0;
+}
+
+static int mode_daemon(const char *file) {
+        pid_t pid = fork();
+        if (pid < 0)
+                return 1;
+        if (pid > 0)
+                return 0;
+        signal(SIGTERM, SIG_IGN);
+        FILE *f = fopen(file, "we");
+        if (!f)
+                _exit(1);
+        fprintf(f, "%d\n", (int) getpid());
+        fclose(f);
+        for (;;)
+                pause();
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        const char *mode = argc > 1 ? argv[1] : "";
+        setvbuf(stdout, NULL, _IOLBF, 0);
+        if (strcmp(mode, "orphans") == 0 && argc == 4)
+                return mode_orphans(atoi(argv[2]), atol(argv[3]));
+        if (strcmp(mode, "zombies") == 0)
+                return mode_zombies();
+        if (strcmp(mode, "signals") == 0)
+                return mode_signals();
+        if (strcmp(mode, "ignore-term") == 0)
+                return mode_ignore_term();
+        if (strcmp(mode, "fds") == 0)
+                return mode_fds();
+        if (strcmp(mode, "orphan-ppid") == 0)
+                return mode_orphan_ppid();
+        if (strcmp(mode, "daemon") == 0 && argc == 3)
+                return mode_daemon(argv[2]);
+        if (strcmp(mode, "pgrp") == 0) {
+                printf("%d %d\n", (int) getpid(), (int) getpgrp());
+                return 0;
+        }
+        fprintf(stderr, "usage: init-probe orphans N MS|zombies|signals|ignore-term|fds|orphan-ppid|daemon FILE|pgrp\n");
+        return 2;
+}
