@@ -37,6 +37,7 @@ int verb_getopt(int argc, char **argv, const char *shortopts, const struct optio
 int verb_limits(int argc, char **argv, const struct global_args *g);
 int verb_spec(int argc, char **argv, const struct global_args *g);
 int verb_features(int argc, char **argv, const struct global_args *g);
+int verb_policy(int argc, char **argv, const struct global_args *g);
 int verb_create(int argc, char **argv, const struct global_args *g);
 int verb_start(int argc, char **argv, const struct global_args *g);
 int verb_run(int argc, char **argv, const struct global_args *g);

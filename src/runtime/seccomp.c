@@ -292,6 +292,37 @@ int seccomp_install(const struct husk_seccomp *f, int *ret_listener_fd, char **r
         return 0;
 }
 
+/* libseccomp's pseudo syscall numbers: -101.. for socketcall and -201.. for ipc multiplexed calls
+ * (real on arches such as x86, reached through the multiplexer), -10000 and below for syscalls
+ * that the arch lacks (libseccomp src/syscalls.h). */
+static bool resolves_on(uint32_t arch, const char *name) {
+        int nr = seccomp_syscall_resolve_name_arch(arch, name);
+        return nr >= 0 || (nr != __NR_SCMP_ERROR && nr > -10000);
+}
+
+int seccomp_check_names(const struct oci_seccomp *s, char ***ret_problems) {
+        _cleanup_strv_free_ char **problems = NULL;
+        uint32_t native = seccomp_arch_native();
+        const uint32_t *archs = s->n_architectures > 0 ? s->architectures : &native;
+        size_t n_archs = s->n_architectures > 0 ? s->n_architectures : 1;
+
+        for (size_t i = 0; i < s->n_syscalls; i++)
+                for (size_t k = 0; s->syscalls[i].names[k]; k++)
+                        for (size_t a = 0; a < n_archs; a++) {
+                                const char *name = s->syscalls[i].names[k];
+                                _cleanup_free_ char *m = NULL;
+                                if (resolves_on(archs[a], name))
+                                        continue;
+                                if (asprintf(&m, "linux.seccomp.syscalls[%zu].names[%zu]: \"%s\" is not a "
+                                             "syscall on %s", i, k, name,
+                                             oci_seccomp_arch_to_string(archs[a]) ?: "the native arch") < 0 ||
+                                    strv_extend(&problems, m) < 0)
+                                        return -ENOMEM;
+                        }
+        *ret_problems = TAKE_PTR(problems);
+        return 0;
+}
+
 int seccomp_write_bpf(const struct husk_seccomp *f, int fd) {
         return loop_write(fd, f->bpf, f->n_bpf * sizeof(struct sock_filter));
 }

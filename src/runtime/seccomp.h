@@ -77,6 +77,12 @@ int seccomp_install(const struct husk_seccomp *f, int *ret_listener_fd, char **r
 bool seccomp_install_early(const struct oci_spec *spec);
 void husk_seccomp_free(struct husk_seccomp *f);
 
+/* For `husk policy check`: each syscall name that is not a syscall of one of the profile's
+ * architectures (the native one when none is declared), as a message
+ * `linux.seccomp.syscalls[3].names[0]: "newfstatat" is not a syscall on SCMP_ARCH_X86`; an empty
+ * list when every name resolves everywhere. */
+int seccomp_check_names(const struct oci_seccomp *s, char ***ret_problems);
+
 /* Write the BPF program (raw struct sock_filter array) to fd. */
 int seccomp_write_bpf(const struct husk_seccomp *f, int fd);
 
