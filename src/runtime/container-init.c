@@ -225,7 +225,8 @@ static char **process_env(const struct oci_process *p, unsigned *ret_listen) {
         return env;
 }
 
-/* The last step: only fds 0-2, the socket-activation fds and --preserve-fds survive execve. */
+/* The last step: only fds 0-2, the socket-activation fds and --preserve-fds survive execve
+ * (close_range(2) with CLOSE_RANGE_CLOEXEC marks the rest in one call). */
 _Noreturn static void exec_process(const struct init_context *c, const char *exe) {
         const struct oci_process *p = c->spec->process;
         unsigned listen = 0;
@@ -234,12 +235,10 @@ _Noreturn static void exec_process(const struct init_context *c, const char *exe
                 fprintf(stderr, "husk: out of memory\n");
                 _exit(127);
         }
+        /* Fds husk inherited have no FD_CLOEXEC (they survived an exec); every fd husk opens has
+         * it. So the kept range passes exactly what the caller gave us, never one of ours that
+         * happens to sit in a gap of that range. */
         unsigned keep = listen + c->opts->preserve_fds;
-        for (unsigned fd = 3; fd < 3 + keep; fd++) {
-                int fl = fcntl((int) fd, F_GETFD);
-                if (fl >= 0)
-                        (void) fcntl((int) fd, F_SETFD, fl & ~FD_CLOEXEC);
-        }
         if (syscall(SYS_close_range, 3U + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
                 fprintf(stderr, "husk: close_range: %m\n");
                 _exit(127);
