@@ -39,6 +39,18 @@ bool cg_list_has(const char *opts, const char *word) {
         return false;
 }
 
+bool cg_list_has_word(const char *text, const char *word) {
+        size_t n = strlen(word);
+        for (const char *p = text; p && *p;) {
+                p += strspn(p, " \t\n");
+                size_t k = strcspn(p, " \t\n");
+                if (k == n && strncmp(p, word, n) == 0)
+                        return true;
+                p += k;
+        }
+        return false;
+}
+
 bool cg_path_has_prefix(const char *path, const char *prefix) {
         size_t n = strlen(prefix);
         while (n > 0 && prefix[n - 1] == '/')

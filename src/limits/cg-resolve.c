@@ -61,6 +61,10 @@ static const char *const file_names[2][_CG_FILE_MAX] = {
         },
 };
 
+bool cg_file_exists_in(enum husk_cgroup_version v, enum cg_file_id f) {
+        return (v == HUSK_CGROUP_V1 || v == HUSK_CGROUP_V2) && file_names[v == HUSK_CGROUP_V2][f];
+}
+
 static bool leaf_only(enum cg_file_id f) {
         return f == CG_FILE_CPUSET || f == CG_FILE_MEMORY_STAT;
 }
@@ -135,7 +139,7 @@ static int chain_fail(struct cg_chain *c, int error, const char *path) {
 /* Open the controller's files of one level. A missing file is "no limit here" (the controller
  * is not enabled at this level, or this is the root); a missing directory is an error. */
 static int level_open(struct cg_level *lv, enum cg_controller ctrl, enum husk_cgroup_version v,
-                      bool leaf, bool hidden) {
+                      bool leaf, bool hidden, bool root) {
         _cleanup_close_ int dfd = open(lv->fs_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         int dir_error = dfd < 0 ? -errno : 0;
 
@@ -144,6 +148,10 @@ static int level_open(struct cg_level *lv, enum cg_controller ctrl, enum husk_cg
                 if (!name || file_controller[f] != ctrl || (leaf_only(f) && !leaf))
                         continue;
                 if (f == CG_FILE_MEMORY_STAT && !hidden)
+                        continue;
+                /* a hierarchy's root takes no limits (v2 has no such files there, v1 refuses
+                 * writes with EINVAL): one pread fewer per re-read */
+                if (root && !leaf_only(f))
                         continue;
                 struct cg_file *cf = &lv->files[f];
                 if (dir_error < 0) {
@@ -234,8 +242,18 @@ static int chain_build(const struct husk_limits *l, struct cg_chain *c, enum cg_
                         *slash = '\0';
         }
         c->hidden = rootlen > 0 || !is_hierarchy_root(c->levels[n - 1].fs_dir, c->version);
+        /* at the root, "no limit" needs the controller to exist: v1 mounted it, v2 lists it */
+        c->reaches_root = !c->hidden;
+        if (c->reaches_root && c->version == HUSK_CGROUP_V2) {
+                _cleanup_free_ char *p = path_join(c->levels[n - 1].fs_dir, "cgroup.controllers"), *text = NULL;
+                if (!p)
+                        return -ENOMEM;
+                c->reaches_root = read_one_line_at(AT_FDCWD, p, &text) >= 0 &&
+                                  cg_list_has_word(text, controller_names[ctrl]);
+        }
         for (size_t i = 0; i < n; i++) {
-                int r = level_open(&c->levels[i], ctrl, c->version, i == 0, c->hidden);
+                int r = level_open(&c->levels[i], ctrl, c->version, i == 0, c->hidden,
+                                   i == n - 1 && c->reaches_root);
                 if (r < 0)
                         return r;
         }

@@ -33,6 +33,8 @@ void cg_mount_table_done(struct cg_mount_table *t);
 void cg_unescape(char *s);
 /* Is the comma-separated list opts holding the item word? */
 bool cg_list_has(const char *opts, const char *word);
+/* Is word one of the space-separated words of text (cgroup.controllers)? */
+bool cg_list_has_word(const char *text, const char *word);
 /* Component-wise: "/a" is a prefix of "/a" and "/a/b", not of "/ab"; "/" of everything. */
 bool cg_path_has_prefix(const char *path, const char *prefix);
 
@@ -109,6 +111,7 @@ struct cg_level {
 struct cg_chain {
         enum husk_cgroup_version version; /* V1, V2 or NONE (controller not available) */
         bool hidden;            /* ancestors above levels[n - 1] are not visible */
+        bool reaches_root;      /* levels[n - 1] is the hierarchy's root (no limits there) */
         int error;              /* resolution failed: the leaf is not visible or missing */
         char *error_path;
         struct cg_level *levels; /* [0] is the process's cgroup */
@@ -134,6 +137,8 @@ struct husk_limits {
         int cpu_override_error, memory_override_error;
 };
 
+/* Does version v have file f at all (v1 has no memory.high, v2 no cpu.cfs_period_us)? */
+bool cg_file_exists_in(enum husk_cgroup_version v, enum cg_file_id f);
 /* Build every chain from the process's mountinfo and cgroup files. */
 int cg_resolve(struct husk_limits *l);
 void cg_chains_done(struct husk_limits *l);

@@ -174,6 +174,11 @@ static void limit_fail(struct husk_limit *out, int error, const char *path) {
         out->error_path = path;
 }
 
+/* Reaching the hierarchy's root counts as having seen "no limit" there. */
+static bool root_seen(const struct cg_chain *c, enum cg_file_id f) {
+        return c->reaches_root && c->error >= 0 && cg_file_exists_in(c->version, f);
+}
+
 static void limit_start(struct husk_limit *out, const struct cg_chain *c) {
         *out = (struct husk_limit) { .value = HUSK_UNLIMITED };
         if (c->version == HUSK_CGROUP_NONE)
@@ -210,7 +215,7 @@ static int level_read(const struct cg_level *lv, enum cg_file_id f, char *buf, s
 static void collect_min(const struct cg_chain *c, enum cg_file_id f, enum cg_value_kind kind,
                         struct husk_limit *out) {
         char buf[128];
-        bool seen = false;
+        bool seen = root_seen(c, f);
         limit_start(out, c);
         for (size_t i = 0; i < c->n_levels; i++) {
                 const struct cg_level *lv = &c->levels[i];
@@ -234,7 +239,7 @@ static void collect_min(const struct cg_chain *c, enum cg_file_id f, enum cg_val
 static void collect_cpu(const struct cg_chain *c, struct husk_limits_snapshot *s) {
         struct husk_limit *out = &s->cpu_quota;
         char buf[128];
-        bool seen = false;
+        bool seen = root_seen(c, CG_FILE_CPU_QUOTA);
         double best = 0;
         limit_start(out, c);
         for (size_t i = 0; i < c->n_levels; i++) {
@@ -248,6 +253,8 @@ static void collect_cpu(const struct cg_chain *c, struct husk_limits_snapshot *s
                         r = cg_parse_cpu_max(buf, &q, &p);
                 else {
                         r = cg_parse_value(buf, CG_VALUE_V1_QUOTA, &q);
+                        if (r >= 0 && q == HUSK_UNLIMITED)
+                                continue; /* no need for the period */
                         if (r >= 0 && level_read(lv, CG_FILE_CPU_PERIOD, buf, sizeof buf, out) > 0)
                                 r = cg_parse_value(buf, CG_VALUE_PERIOD, &p);
                         else if (r >= 0)

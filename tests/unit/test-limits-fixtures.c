@@ -106,6 +106,8 @@ static const struct fixture_case cases[] = {
                 { MEM_MAX, 4 * GiB, SET, "/sys/fs/cgroup/memory/process_api" },
                 { CPU_QUOTA, U, 0, NULL },
                 { CPUSET, 2, SET, "/sys/fs/cgroup/cpuset" },
+                { PIDS_MAX, U, 0, NULL },         /* in the v1 root: unlimited, not unavailable */
+                { MEM_HIGH, U, UNSUP, NULL },     /* v1 has no memory.high */
         } },
         { "duplicate-mounts", 0, HUSK_CGROUP_V2, 0.5, HUSK_CPU_BOUND_QUOTA, {
                 { MEM_MAX, 128 * MiB, SET, "/sys/fs/cgroup/a" },

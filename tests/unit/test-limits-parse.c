@@ -51,6 +51,13 @@ Test(limits_parse, list_has) {
         cr_expect(!cg_list_has("", "cpu"));
 }
 
+Test(limits_parse, list_has_word) {
+        cr_expect(cg_list_has_word("cpuset cpu io memory pids\n", "cpu"));
+        cr_expect(cg_list_has_word("cpuset cpu io memory pids\n", "pids"));
+        cr_expect(!cg_list_has_word("cpuset io memory\n", "cpu"));
+        cr_expect(!cg_list_has_word("", "cpu"));
+}
+
 Test(limits_parse, mountinfo_torture) {
         const char *text =
                 "1 0 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
