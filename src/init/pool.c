@@ -296,7 +296,10 @@ bool pool_check_reached(struct pool *s, usec_t now) {
                 if (!want && w->state != WORKER_UNUSED && w->state != WORKER_DONE)
                         return false;
         }
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
         s->change_pending = false;
         s->change_ms = (unsigned long) ((now - s->change_at + USEC_PER_MSEC / 2) / USEC_PER_MSEC);
+        s->change_reached_ms = (uint64_t) ts.tv_sec * 1000 + (uint64_t) ts.tv_nsec / 1000000;
         return true;
 }

@@ -60,6 +60,8 @@ struct pool {
         unsigned change_from;
         char change_reason[256];
         unsigned long change_ms;    /* the last measured latency */
+        uint64_t change_reached_ms; /* when it was reached, ms since the epoch (to compare with
+                                       the time a test or an operator wrote the limit) */
         bool dirty;                 /* state changed since the last status report */
 };
 

@@ -101,8 +101,9 @@ int status_format_json(const struct pool *s, const char *phase, char *buf, size_
         if (s->change_pending)
                 jb_printf(&j, ",\"change\":{\"pending\":true,\"from\":%u,\"reason\":", s->change_from);
         else
-                jb_printf(&j, ",\"change\":{\"pending\":false,\"from\":%u,\"latency_ms\":%lu,\"reason\":",
-                          s->change_from, s->change_ms);
+                jb_printf(&j, ",\"change\":{\"pending\":false,\"from\":%u,\"latency_ms\":%lu,"
+                          "\"reached_unix_ms\":%llu,\"reason\":", s->change_from, s->change_ms,
+                          (unsigned long long) s->change_reached_ms);
         jb_string(&j, s->change_reason);
         jb_printf(&j, "}}");
         return j.pos < n ? 0 : -ENOBUFS;
