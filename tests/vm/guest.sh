@@ -1,0 +1,208 @@
+#!/bin/bash
+# guest.sh: PID 1 of the test VM once the initramfs has switched to the host's / (under a
+# tmpfs overlay). run.sh copies it to the control share; it mounts pure cgroup v2 with every
+# controller enabled in the root's subtree_control, runs the cases one after another, each
+# under `timeout` in a fresh temp dir, and powers the VM off.
+#
+# Protocol with run.sh, through the writable 9p share /run/husk-vm (the host's RUNDIR/ctl):
+#   config       host -> guest: bash assignments (cases, timeouts, environment, shell mode)
+#   booted       the VM is set up; contents: a line of facts about it for the TAP comments
+#   boot-failed  setup failed; contents: why (the VM powers off right after)
+#   N.start      case N (from 1) has started
+#   N.log        case N's stdout and stderr, then the harness's notes about it ("vm: ...")
+#   N.rc         "RC SECONDS TIMEDOUT LEAKED", renamed into place last: case N is done
+#   done         every case ran
+# Results travel as files rather than console markers, so kernel messages on the serial
+# console cannot garble them; a file either exists complete or not at all.
+set -u
+shopt -s globstar nullglob
+ctl=/run/husk-vm
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8
+
+# Print to the console (the serial port: run.sh keeps it as serial.log, or it is the terminal
+# with --shell).
+say() {
+	local up _
+	read -r up _ </proc/uptime
+	echo "husk-vm: [$up] $*"
+}
+
+power_off() {
+	sync
+	/bin/busybox poweroff -f
+	echo o >/proc/sysrq-trigger
+	exit 1
+}
+
+boot_failed() {
+	say "setup failed: $*"
+	echo "$*" >"$ctl/boot-failed"
+	power_off
+}
+
+# Mount cgroup2 as systemd does on a unified host and enable every controller the kernel
+# offers at the root (at least cpu, memory, pids and io), so cases can delegate them.
+setup_cgroup2() {
+	local c controllers
+	mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup ||
+		boot_failed "mount cgroup2 on /sys/fs/cgroup"
+	read -r controllers </sys/fs/cgroup/cgroup.controllers
+	for c in $controllers; do
+		echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control || say "cannot enable controller $c"
+	done
+	for c in cpu memory pids io; do
+		[[ " $(</sys/fs/cgroup/cgroup.subtree_control) " == *" $c "* ]] ||
+			boot_failed "controller $c not enabled in /sys/fs/cgroup/cgroup.subtree_control"
+	done
+}
+
+# What a Debian host has beyond proc/sys/dev: devpts, shm, mqueue, /dev/fd links, lo up.
+setup_system() {
+	mkdir -p /dev/pts /dev/shm /dev/mqueue
+	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts ||
+		boot_failed "mount /dev/pts"
+	mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm || boot_failed "mount /dev/shm"
+	mount -t mqueue mqueue /dev/mqueue || boot_failed "mount /dev/mqueue"
+	ln -sfn /proc/self/fd /dev/fd
+	ln -sfn /proc/self/fd/0 /dev/stdin
+	ln -sfn /proc/self/fd/1 /dev/stdout
+	ln -sfn /proc/self/fd/2 /dev/stderr
+	hostname husk-vm
+	ip link set lo up || boot_failed "ip link set lo up"
+}
+
+# Snapshots of what a case might leave behind, as "name " words: cgroup directories and
+# mount points. Builtins only: every exec costs a tenth of a second or more under TCG.
+list_cgroups() {
+	local d
+	for d in /sys/fs/cgroup/**/; do
+		echo "${d%/}"
+	done
+}
+list_mounts() {
+	local _id _parent _dev _root mnt _rest
+	while read -r _id _parent _dev _root mnt _rest; do
+		echo "$mnt"
+	done </proc/1/mountinfo
+}
+
+# Print the lines of $2 that are not lines of $1, last first (children before parents).
+new_lines() {
+	local -A before=()
+	local line added=()
+	while read -r line; do before[$line]=1; done <<<"$1"
+	while read -r line; do
+		[[ -n $line && -z ${before[$line]:-} ]] && added=("$line" "${added[@]}")
+	done <<<"$2"
+	((${#added[@]})) && printf '%s\n' "${added[@]}"
+	return 0
+}
+
+# Print "PID name" for every user-space process but PID 1 and the subshell running this
+# (kernel threads are kthreadd's children).
+list_processes() {
+	local d stat pid ppid rest name
+	for d in /proc/[0-9]*; do
+		pid=${d#/proc/}
+		((pid == 1 || pid == 2 || pid == BASHPID)) && continue
+		read -r stat <"$d/stat" 2>/dev/null || continue
+		name=${stat#*(}
+		name=${name%)*}
+		rest=${stat##*) }
+		read -r _ ppid _ <<<"$rest"
+		((ppid == 2)) && continue
+		echo "$pid $name"
+	done
+}
+
+# After a case: report, then remove, processes, mounts and cgroups it left behind, so the
+# next case starts clean. Prints notes to stdout; returns 1 if anything was left.
+clean_up_after() {
+	local cgroups_before=$1 mounts_before=$2 leaked=0 i procs line
+	for ((i = 0; i < 30; i++)); do
+		procs=$(list_processes)
+		[[ -z $procs ]] && break
+		sleep 0.1
+	done
+	if [[ -n $procs ]]; then
+		leaked=1
+		while read -r line; do
+			echo "vm: left behind process $line (killed)"
+			kill -KILL "${line%% *}" 2>/dev/null
+		done <<<"$procs"
+		for ((i = 0; i < 50; i++)); do
+			[[ -z $(list_processes) ]] && break
+			sleep 0.1
+		done
+	fi
+	while read -r line; do
+		[[ -z $line ]] && continue
+		leaked=1
+		echo "vm: left behind mount $line (unmounted)"
+		umount -l "$line" 2>/dev/null
+	done <<<"$(new_lines "$mounts_before" "$(list_mounts)")"
+	while read -r line; do
+		[[ -z $line ]] && continue
+		leaked=1
+		echo "vm: left behind cgroup $line (removed)"
+		rmdir "$line" 2>/dev/null
+	done <<<"$(new_lines "$cgroups_before" "$(list_cgroups)")"
+	return "$leaked"
+}
+
+# Run case N (path, timeout in seconds) with the harness's environment in a fresh cwd and
+# record the outcome as described at the top.
+run_case() {
+	local n=$1 path=$2 timeout=$3 dir cgroups mounts t0 t1 ms rc secs timedout=0 leaked=0
+	local log=$ctl/$n.log
+	: >"$ctl/$n.start"
+	say "case $n: $path (timeout ${timeout}s)"
+	dir=$(mktemp -d /tmp/husk-vm-case.XXXXXX)
+	cgroups=$(list_cgroups)
+	mounts=$(list_mounts)
+	t0=${EPOCHREALTIME/./}
+	(cd "$dir" && exec timeout -k 10 "$timeout" env -i "${case_env[@]}" "$path") \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	t1=${EPOCHREALTIME/./}
+	ms=$(((t1 - t0) / 1000))
+	printf -v secs '%d.%03d' $((ms / 1000)) $((ms % 1000))
+	if ((rc == 124 || rc == 137)) && ((ms >= (timeout - 1) * 1000)); then
+		timedout=1
+		echo "vm: timed out after ${timeout}s (killed)" >>"$log"
+	fi
+	clean_up_after "$cgroups" "$mounts" >>"$log" || leaked=1
+	rm -rf --one-file-system "$dir"
+	((shell)) && cat "$log"
+	echo "$rc $secs $timedout $leaked" >"$ctl/$n.rc.tmp"
+	mv "$ctl/$n.rc.tmp" "$ctl/$n.rc"
+	say "case $n: exit $rc after ${secs}s"
+}
+
+# --shell: a root shell on the serial console (our terminal on the host); leaving it powers
+# the VM off.
+interactive_shell() {
+	say "cases done; this is the VM (pure cgroup v2). Exit the shell to power off."
+	setsid -c -w env TERM="${term:-vt100}" PS1='husk-vm# ' bash --norc -i \
+		</dev/console >/dev/console 2>&1
+}
+
+main() {
+	local i
+	[[ -r $ctl/config ]] || boot_failed "$ctl/config missing"
+	# shellcheck source=/dev/null
+	. "$ctl/config"
+	case_env+=("PATH=$PATH" HOME=/root LANG=C.UTF-8 HUSK_VM=1)
+	setup_cgroup2
+	setup_system
+	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
+		"controllers: $(</sys/fs/cgroup/cgroup.subtree_control)" >"$ctl/booted"
+	for i in "${!case_paths[@]}"; do
+		run_case "$((i + 1))" "${case_paths[i]}" "${case_timeouts[i]}"
+	done
+	: >"$ctl/done"
+	((shell)) && interactive_shell
+	power_off
+}
+
+main
