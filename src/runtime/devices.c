@@ -4,6 +4,7 @@
  * its parent directory resolved inside the rootfs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +249,25 @@ int devices_setup(int root_fd, const struct oci_spec *spec, bool in_userns, char
         return make_symlinks(root_fd, ret_error);
 }
 
+/* A pty opened before the mount namespace was unshared lives on a mount of the old namespace,
+ * which the kernel will not bind from (EINVAL). Its path ("/dev/pts/3") names the same node in our
+ * copy of that mount: bind that, once sure it is the same device (as runc binds the slave path). */
+static int bind_console_by_path(int console_fd, int dst) {
+        char proc[32], path[PATH_MAX];
+        struct stat fst, pst;
+        ssize_t n;
+
+        n = readlink(path_procfd(proc, sizeof(proc), console_fd), path, sizeof(path) - 1);
+        if (n < 0)
+                return -errno;
+        path[n] = '\0';
+        if (fstat(console_fd, &fst) < 0 || stat(path, &pst) < 0)
+                return -errno;
+        if (!S_ISCHR(fst.st_mode) || !S_ISCHR(pst.st_mode) || fst.st_rdev != pst.st_rdev)
+                return -EINVAL;
+        return mnt_bind_path(path, dst, false);
+}
+
 int devices_bind_console(int root_fd, int console_fd, char **ret_error) {
         _cleanup_close_ int dst = -EBADF;
         struct stat st;
@@ -261,6 +281,8 @@ int devices_bind_console(int root_fd, int console_fd, char **ret_error) {
         if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
                 return mnt_errorf(ret_error, -EEXIST, "/dev/console: not a file");
         r = mnt_bind_fd(console_fd, dst, false);
+        if (r == -EINVAL)
+                r = bind_console_by_path(console_fd, dst);
         if (r < 0)
                 return mnt_errorf(ret_error, r, "/dev/console: bind the terminal");
         return 0;

@@ -211,8 +211,11 @@ static int job_open_dest(struct mnt_job *j, int flags, const char *bind_source, 
         r = path_fd_relative_to(fd, j->c->rootfs, &j->rel);
         if (r < 0)
                 return JOB_ERR(j, r, "destination");
-        if (!proc_dest_allowed(j->rel, j->m->type, bind_source))
+        if (!proc_dest_allowed(j->rel, j->m->type, bind_source)) {
+                if (strcmp(j->rel, "/proc") == 0)
+                        return JOB_ERR(j, -EPERM, "only a procfs may be mounted on /proc");
                 return JOB_ERR(j, -EPERM, "%s cannot be mounted inside /proc", j->rel);
+        }
         *ret_fd = TAKE_FD(fd);
         return 0;
 }
