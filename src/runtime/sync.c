@@ -98,13 +98,12 @@ int sync_expect(int sock, enum sync_type want, int32_t *ret_value, char **ret_te
         int r = sync_recv(sock, &t, &v, &text, NULL);
         if (r < 0)
                 return r;
-        if (t == SYNC_ERROR) {
-                if (ret_text)
-                        *ret_text = TAKE_PTR(text);
-                return v > 0 ? -v : -EIO;
-        }
-        if (t != want)
+        if (t != SYNC_ERROR && t != want)
                 return -EPROTO;
+        if (ret_text)
+                *ret_text = TAKE_PTR(text);
+        if (t == SYNC_ERROR)
+                return v > 0 ? -v : -EIO;
         if (ret_value)
                 *ret_value = v;
         return 0;

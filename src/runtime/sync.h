@@ -36,7 +36,7 @@ int sync_send_error(int sock, int err, const char *text);
 /* Receive one message. ret_text (allocated, may be NULL) and ret_fd (O_CLOEXEC, or -EBADF) are
  * optional. -EPIPE on EOF. */
 int sync_recv(int sock, enum sync_type *ret_type, int32_t *ret_value, char **ret_text, int *ret_fd);
-/* Receive and require type want. An SYNC_ERROR instead returns its errno and its text in
- * *ret_text; another type gives -EPROTO. */
+/* Receive and require type want; its text (or NULL) goes to *ret_text. A SYNC_ERROR instead
+ * returns its -errno, with its text in *ret_text; another type gives -EPROTO. */
 int sync_expect(int sock, enum sync_type want, int32_t *ret_value, char **ret_text);
 const char *sync_type_to_string(enum sync_type t);
