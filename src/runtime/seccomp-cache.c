@@ -165,6 +165,16 @@ int seccomp_cache_store(const char *dir, const char *key, const struct sock_filt
         _cleanup_close_ int fd = -EBADF;
         int r;
 
+        /* The state root itself may not exist before the first container. */
+        _cleanup_free_ char *parent = strdup(dir);
+        char *slash = parent ? strrchr(parent, '/') : NULL;
+        if (!parent)
+                return -ENOMEM;
+        if (slash && slash != parent) {
+                *slash = '\0';
+                if (mkdir(parent, 0700) < 0 && errno != EEXIST)
+                        return -errno;
+        }
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
                 return -errno;
         for (size_t i = 0; skipped && skipped[i]; i++) {

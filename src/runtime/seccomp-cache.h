@@ -21,6 +21,7 @@ int seccomp_cache_key(const struct oci_seccomp *s, bool fail_unknown, char **ret
  * unusable entry), -errno on allocation failure. */
 int seccomp_cache_load(const char *dir, const char *key, struct sock_filter **ret_bpf, size_t *ret_n,
                        char ***ret_skipped);
-/* Store an entry; creates dir (0700) if its parent exists. Best effort: the caller may ignore errors. */
+/* Store an entry; creates dir and its parent (0700) when missing. Best effort: the caller may
+ * ignore errors. */
 int seccomp_cache_store(const char *dir, const char *key, const struct sock_filter *bpf, size_t n,
                         char *const *skipped);
