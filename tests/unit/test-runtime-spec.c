@@ -172,3 +172,39 @@ Test(spec, load_names_the_file) {
         unlink(path);
         rmdir(dir);
 }
+
+/* The templates of the reference runtimes, where installed (runc and crun on the dev machine;
+ * a CI without them checks the committed husk templates only). crun's rootless template has a
+ * user namespace without mappings (crun invents them); husk, like runc, refuses that. */
+Test(spec, runc_and_crun_templates_parse) {
+        static const struct { const char *cmd, *error; } cases[] = {
+                { "runc spec", NULL },
+                { "runc spec --rootless", NULL },
+                { "crun spec", NULL },
+                { "crun spec --rootless", "linux.uidMappings: required with a new user namespace" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char dir[] = "/tmp/husk-test-spec-XXXXXX", cmd[256], path[64];
+                cr_assert_not_null(mkdtemp(dir));
+                snprintf(cmd, sizeof cmd, "cd %s && %s >/dev/null 2>&1", dir, cases[i].cmd);
+                if (system(cmd) == 0) {
+                        struct oci_spec *s = NULL;
+                        char *err = NULL;
+                        int r = oci_spec_load(dir, &s, &err);
+                        if (cases[i].error) {
+                                cr_expect_eq(r, -EINVAL, "%s: accepted", cases[i].cmd);
+                                cr_expect(err && strstr(err, cases[i].error), "%s: got '%s'", cases[i].cmd, err);
+                        } else {
+                                cr_expect_eq(r, 0, "%s: %s", cases[i].cmd, err);
+                                cr_expect(s && s->process && s->process->n_rlimits == 1, "%s: rlimits", cases[i].cmd);
+                        }
+                        oci_spec_free(s);
+                        free(err);
+                } else {
+                        cr_log_info("%s: not available, not checked", cases[i].cmd);
+                }
+                snprintf(path, sizeof path, "%s/config.json", dir);
+                unlink(path);
+                rmdir(dir);
+        }
+}
