@@ -130,6 +130,32 @@ void cg_chains_done(struct husk_limits *l) {
                 chain_done(&l->chains[c]);
 }
 
+static void retire(struct husk_limits *l, char **s) {
+        if (*s)
+                l->retired[l->n_retired++] = *s;
+        *s = NULL;
+}
+
+int cg_chains_retire(struct husk_limits *l) {
+        size_t n = 0;
+        for (size_t c = 0; c < _CG_CTRL_MAX; c++)
+                n += 1 + l->chains[c].n_levels * (1 + _CG_FILE_MAX);
+        char **r = realloc(l->retired, (l->n_retired + n) * sizeof *r);
+        if (!r)
+                return -ENOMEM;
+        l->retired = r;
+        for (size_t c = 0; c < _CG_CTRL_MAX; c++) {
+                struct cg_chain *ch = &l->chains[c];
+                retire(l, &ch->error_path);
+                for (size_t i = 0; i < ch->n_levels; i++) {
+                        retire(l, &ch->levels[i].dir);
+                        for (size_t f = 0; f < _CG_FILE_MAX; f++)
+                                retire(l, &ch->levels[i].files[f].path);
+                }
+        }
+        return 0;
+}
+
 static int chain_fail(struct cg_chain *c, int error, const char *path) {
         c->error = error;
         c->error_path = strdup(path);

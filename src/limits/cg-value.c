@@ -86,50 +86,69 @@ int cg_parse_cpu_max(const char *s, uint64_t *ret_quota, uint64_t *ret_period) {
         return 0;
 }
 
-/* The kernel prints bitmap_print_to_pagebuf() lists: sorted, "a-b" ranges, commas. We accept
- * overlaps and repeats (counting each CPU once) but nothing else. CPU ids up to 65535. */
+/* Parse "a" or "a-b" at *s; advance it. */
+static int parse_cpu_range(const char **s, unsigned long *ret_a, unsigned long *ret_b, unsigned long max) {
+        char *end;
+        if (!isdigit((unsigned char) **s))
+                return -EINVAL;
+        errno = 0;
+        unsigned long a = strtoul(*s, &end, 10), b = a;
+        if (errno || a >= max)
+                return -EINVAL;
+        if (*end == '-') {
+                if (!isdigit((unsigned char) end[1]))
+                        return -EINVAL;
+                b = strtoul(end + 1, &end, 10);
+                if (errno || b >= max || b < a)
+                        return -EINVAL;
+        }
+        *s = end;
+        *ret_a = a;
+        *ret_b = b;
+        return 0;
+}
+
+/* The kernel prints bitmap_print_to_pagebuf() lists: sorted, "a-b" ranges, commas. Those are
+ * counted range by range; overlapping or unsorted lists (not the kernel's, but not wrong)
+ * fall back to a bitmap so each CPU counts once. CPU ids up to 65535. */
 int cg_parse_cpu_list(const char *s, unsigned *ret) {
         enum { MAX_CPUS = 65536 };
-        uint64_t bits[MAX_CPUS / 64] = {};
+        const char *start;
+        unsigned long a, b, next = 0;
         unsigned count = 0;
-        bool any = false;
+        bool sorted = true;
 
         while (isspace((unsigned char) *s))
                 s++;
+        start = s;
+        if (!*s)
+                return -EINVAL;
         while (*s && !isspace((unsigned char) *s)) {
-                char *end;
-                if (!isdigit((unsigned char) *s))
+                if (parse_cpu_range(&s, &a, &b, MAX_CPUS) < 0)
                         return -EINVAL;
-                errno = 0;
-                unsigned long a = strtoul(s, &end, 10), b = a;
-                if (errno || a >= MAX_CPUS)
+                if (a < next)
+                        sorted = false;
+                count += (unsigned) (b - a + 1);
+                next = b + 1;
+                if (*s == ',' && !isdigit((unsigned char) *++s))
                         return -EINVAL;
-                s = end;
-                if (*s == '-') {
-                        s++;
-                        if (!isdigit((unsigned char) *s))
-                                return -EINVAL;
-                        b = strtoul(s, &end, 10);
-                        if (errno || b >= MAX_CPUS || b < a)
-                                return -EINVAL;
-                        s = end;
-                }
-                for (unsigned long c = a; c <= b; c++)
-                        if (!(bits[c / 64] & (UINT64_C(1) << (c % 64)))) {
-                                bits[c / 64] |= UINT64_C(1) << (c % 64);
-                                count++;
-                        }
-                any = true;
-                if (*s == ',') {
-                        s++;
-                        if (!isdigit((unsigned char) *s))
-                                return -EINVAL;
-                }
         }
         while (isspace((unsigned char) *s))
                 s++;
-        if (*s || !any)
+        if (*s)
                 return -EINVAL;
+        if (!sorted) {
+                uint64_t bits[MAX_CPUS / 64] = {};
+                count = 0;
+                for (s = start; *s && !isspace((unsigned char) *s); s += *s == ',') {
+                        (void) parse_cpu_range(&s, &a, &b, MAX_CPUS);
+                        for (unsigned long c = a; c <= b; c++)
+                                if (!(bits[c / 64] & (UINT64_C(1) << (c % 64)))) {
+                                        bits[c / 64] |= UINT64_C(1) << (c % 64);
+                                        count++;
+                                }
+                }
+        }
         *ret = count;
         return 0;
 }

@@ -135,6 +135,9 @@ struct husk_limits {
         double cpu_override;    /* 0 = none */
         uint64_t memory_override; /* 0 = none */
         int cpu_override_error, memory_override_error;
+        /* strings of chains replaced by husk_limits_refresh(): snapshots may still point here */
+        char **retired;
+        size_t n_retired;
 };
 
 /* Does version v have file f at all (v1 has no memory.high, v2 no cpu.cfs_period_us)? */
@@ -142,6 +145,8 @@ bool cg_file_exists_in(enum husk_cgroup_version v, enum cg_file_id f);
 /* Build every chain from the process's mountinfo and cgroup files. */
 int cg_resolve(struct husk_limits *l);
 void cg_chains_done(struct husk_limits *l);
+/* Move every string a snapshot may point to out of the chains into l->retired. */
+int cg_chains_retire(struct husk_limits *l);
 /* Open a path relative to options.root (or / without one). */
 int cg_open_rooted(const struct husk_limits *l, const char *path, int flags);
 int cg_read_rooted(const struct husk_limits *l, const char *path, char **ret);

@@ -43,7 +43,12 @@ static void parse_env(struct husk_limits *l, char *const *env) {
 }
 
 static unsigned affinity_count(pid_t pid) {
-        for (size_t ncpus = 1024; ncpus <= (1u << 20); ncpus *= 4) {
+        cpu_set_t fixed; /* 1024 CPUs: no allocation in the common case */
+        if (sched_getaffinity(pid, sizeof fixed, &fixed) == 0)
+                return (unsigned) CPU_COUNT(&fixed);
+        if (errno != EINVAL)
+                return 0;
+        for (size_t ncpus = 4096; ncpus <= (1u << 20); ncpus *= 4) {
                 cpu_set_t *set = CPU_ALLOC(ncpus);
                 if (!set)
                         return 0;
@@ -146,6 +151,9 @@ struct husk_limits *husk_limits_free(struct husk_limits *l) {
         if (!l)
                 return NULL;
         cg_chains_done(l);
+        for (size_t i = 0; i < l->n_retired; i++)
+                free(l->retired[i]);
+        free(l->retired);
         safe_close(l->watch_fd);
         free(l->cgroup_text);
         free(l->root);

@@ -94,16 +94,20 @@ int husk_limits_refresh(struct husk_limits *l) {
         r = cg_resolve(&n);
         if (r < 0)
                 return r;
+        _cleanup_close_ int fd = -EBADF;
         if (l->watch_fd >= 0) {
-                _cleanup_close_ int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
                 r = fd < 0 ? -errno : cg_watch_add_all(&n, fd);
-                if (r >= 0 && dup3(fd, l->watch_fd, O_CLOEXEC) < 0)
-                        r = -errno;
-                if (r < 0) {
-                        cg_chains_done(&n);
-                        free(n.cgroup_text);
-                        return r;
-                }
+        }
+        /* earlier snapshots keep pointing at the old directory names */
+        if (r >= 0)
+                r = cg_chains_retire(l);
+        if (r >= 0 && fd >= 0 && dup3(fd, l->watch_fd, O_CLOEXEC) < 0)
+                r = -errno;
+        if (r < 0) {
+                cg_chains_done(&n);
+                free(n.cgroup_text);
+                return r;
         }
         cg_chains_done(l);
         free(l->cgroup_text);

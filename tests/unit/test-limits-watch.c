@@ -90,9 +90,14 @@ Test(limits_watch, refresh_after_a_move, .fini = remove_copy) {
         int fd = husk_limits_watch_fd(l);
         cr_assert_geq(fd, 0);
         cr_expect_eq(husk_limits_refresh(l), 0, "not moved");
+        struct husk_limits_snapshot before;
+        cr_assert_eq(husk_limits_read(l, &before), 0);
 
         write_in("proc/self/cgroup", "0::/kubepods\n");
         cr_expect_eq(husk_limits_refresh(l), 1, "moved");
+        /* a snapshot from before the move keeps its strings */
+        cr_expect_str_eq(before.memory_max.source, "/sys/fs/cgroup/kubepods/pod1");
+        cr_expect_str_eq(before.memory_high.source, "/sys/fs/cgroup/kubepods/pod1/ctr");
         cr_expect_eq(husk_limits_watch_fd(l), fd, "the watch fd keeps its number");
         cr_assert_eq(husk_limits_read(l, &s), 0);
         cr_expect_eq(s.memory_max.flags & HUSK_LIMIT_SET, 0, "kubepods has no memory limit");

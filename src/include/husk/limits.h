@@ -100,8 +100,8 @@ enum {
         HUSK_SNAPSHOT_PARTIAL = 1u << 1,  /* at least one limit has HUSK_LIMIT_ERROR */
 };
 
-/* One reading. The strings point into the handle: valid until husk_limits_refresh() returns 1
- * or husk_limits_free(). Plain data otherwise: copy it, keep it on the stack. */
+/* One reading. The strings point into the handle and stay valid until husk_limits_free(), also
+ * across husk_limits_refresh(). Plain data otherwise: copy it, keep it on the stack. */
 struct husk_limits_snapshot {
         enum husk_cgroup_version version;
         unsigned flags;                 /* HUSK_SNAPSHOT_* */
@@ -142,7 +142,8 @@ int husk_limits_read(struct husk_limits *l, struct husk_limits_snapshot *ret);
 
 /* Re-read /proc/<pid>/cgroup (and mountinfo); if the process was moved to another cgroup,
  * reopen every file and move the watches (the watch fd number stays the same). Returns 1 if it
- * moved, 0 if not, -errno. The kernel notifies no move: call it on each wake-up and now and then. */
+ * moved, 0 if not, -errno (the old view stays). The kernel notifies no move: call it on each
+ * wake-up and now and then. */
 int husk_limits_refresh(struct husk_limits *l);
 
 /* A pollable (POLLIN) fd that becomes readable when a limit file of the leaf or of any

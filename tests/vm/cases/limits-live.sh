@@ -45,7 +45,7 @@ assert_eq 0.5 "$(q .cpu.effective)" "effective CPUs"
 assert_eq quota "$(q .cpu.bound_by)" "bound_by"
 assert_eq 100 "$(q .pids.max.value)" "pids.max"
 assert_eq 1 "$(q .plan.workers)" "workers"
-assert_eq $(((256 << 20) * 9 / 10)) "$(q .plan.heap_goal)" "heap goal"
+assert_eq $(((128 << 20) * 9 / 10)) "$(q .plan.heap_goal)" "heap goal: 0.9 x min(max, high)"
 
 # another process, described from outside with --pid
 sh -c "echo \$\$ >'$child/cgroup.procs' && exec sleep 600" &
