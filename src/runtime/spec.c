@@ -324,6 +324,32 @@ void oci_spec_free(struct oci_spec *s) {
         free(s);
 }
 
+int oci_spec_warnings(const struct oci_spec *s, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        char *m = NULL;
+        unsigned major = 0, minor = 0;
+        if (s->process)
+                for (char **u = s->process->capabilities.unknown; u && *u; u++) {
+                        if (asprintf(&m, "process.capabilities: unknown capability \"%s\" ignored", *u) < 0)
+                                return -ENOMEM;
+                        int r = strv_extend(&l, m);
+                        free(m);
+                        if (r < 0)
+                                return r;
+                }
+        if (sscanf(s->oci_version, "%u.%u", &major, &minor) == 2 && major == 1 && minor > 2) {
+                if (asprintf(&m, "ociVersion: %s is newer than husk implements (1.2.0): fields it does not know "
+                             "are ignored", s->oci_version) < 0)
+                        return -ENOMEM;
+                int r = strv_extend(&l, m);
+                free(m);
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
 const struct oci_namespace *oci_spec_namespace(const struct oci_spec *s, enum oci_ns_type type) {
         int i = ns_index(s, type);
         return i < 0 ? NULL : &s->linux_.namespaces[i];

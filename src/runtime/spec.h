@@ -221,6 +221,12 @@ int oci_spec_parse(const char *json, size_t len, struct oci_spec **ret, char **r
 int oci_spec_load(const char *bundle, struct oci_spec **ret, char **ret_error);
 void oci_spec_free(struct oci_spec *s);
 
+/* What the CLI should warn about before it goes on (runc warns likewise): capability names
+ * this kernel/libcap does not know (ignored), an ociVersion newer than husk implements (fields
+ * husk does not know are ignored). *ret is a NULL-terminated list of messages that start with the
+ * JSON path, NULL when there is nothing to say. Returns 0 or -ENOMEM. */
+int oci_spec_warnings(const struct oci_spec *s, char ***ret);
+
 /* Lookups used across the runtime. */
 const struct oci_namespace *oci_spec_namespace(const struct oci_spec *s, enum oci_ns_type type);
 const char *oci_spec_annotation(const struct oci_spec *s, const char *key);
