@@ -1,0 +1,44 @@
+#!/bin/bash
+# No fd of husk or of its caller reaches the container process unless passed on purpose
+# (--preserve-fds N, socket activation with LISTEN_FDS); the container's setup process runs from
+# a sealed memfd copy of husk (CVE-2019-5736), so /proc/<pid>/exe cannot be written.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lifecycle-lib.sh"
+lc_setup
+
+# The config's own LISTEN_FDS=9 must lose to the one husk computes (f6 below).
+JQ='.process.env += ["LISTEN_FDS=9"]' lc_bundle fds /probe get fd
+fds() { h "$@" 3<"$T/fds/config.json" 4</dev/null 5<"$HUSK" </dev/null | cut -d= -f1 | xargs; }
+
+assert_eq "0 1 2" "$(fds run -b "$T/fds" f1)" "fds with nothing preserved"
+assert_eq "0 1 2" "$(fds --log "$T/husk.log" run -b "$T/fds" f2)" "fds with --log"
+assert_eq "0 1 2 3 4" "$(fds run --preserve-fds 2 -b "$T/fds" f3)" "fds with --preserve-fds 2"
+h run --preserve-fds 1 -b "$T/fds" f4 3<"$T/fds/config.json" </dev/null >"$T/f4.out"
+grep -q "^3=$T/fds/config.json\$" "$T/f4.out" || fail "preserved fd 3: $(cat "$T/f4.out")"
+# --preserve-fds 3 with fd 4 closed: no fd of husk's may fill the gap.
+assert_eq "0 1 2 3 5" "$(h run --preserve-fds 3 -b "$T/fds" f5 3</dev/null 5</dev/null 4<&- </dev/null |
+	cut -d= -f1 | xargs)" "a gap in the preserved range"
+
+# Socket activation: LISTEN_FDS fds come first, then --preserve-fds; the env says so.
+jq '.process.args = ["/probe"]' "$T/fds/config.json" >"$T/c" && mv "$T/c" "$T/fds/config.json"
+LISTEN_FDS=2 h run --preserve-fds 1 -b "$T/fds" f6 3</dev/null 4</dev/null 5</dev/null </dev/null >"$T/f6.out"
+assert_eq "0 1 2 3 4 5" "$(grep '^fd=' "$T/f6.out" | cut -d= -f2 | xargs)" "fds with LISTEN_FDS=2"
+grep -qx "env=LISTEN_FDS=2" "$T/f6.out" || fail "LISTEN_FDS in the container: $(grep env= "$T/f6.out")"
+grep -qx "env=LISTEN_PID=1" "$T/f6.out" || fail "LISTEN_PID in the container: $(grep env= "$T/f6.out")"
+
+# The process waiting for start runs husk from a write-sealed memfd, not the file on disk.
+lc_bundle waiter /probe sleep 300
+h create -b "$T/waiter" s1 >/dev/null 2>&1 </dev/null || fail "create s1"
+pid=$(lc_field s1 pid)
+exe=$(readlink "/proc/$pid/exe")
+[[ $exe == /memfd:husk* ]] || fail "the setup process runs $exe, not a sealed memfd"
+if (echo overwrite >>"/proc/$pid/exe") 2>/dev/null; then
+	fail "/proc/$pid/exe of the setup process is writable"
+fi
+cmp -s "$HUSK" "/proc/$pid/exe" || fail "the memfd is not a copy of husk"
+for fd in /proc/$pid/fd/*; do
+	t=$(readlink "$fd")
+	[[ $t != "$HUSK" ]] || fail "the setup process holds the husk binary open ($fd)"
+done
+h delete s1
+echo "lifecycle-fds: ok"
