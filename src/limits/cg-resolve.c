@@ -209,9 +209,23 @@ static bool is_hierarchy_root(const char *fs_dir, enum husk_cgroup_version v) {
         return v == HUSK_CGROUP_V2 ? !exists : exists;
 }
 
-static const struct cg_mount *pick_mount(const struct cg_mount_table *t, enum husk_cgroup_version v,
-                                         const char *controller, const char *path) {
-        const struct cg_mount *best = NULL;
+/* Does the process's cgroup directory exist under mount m? */
+static bool leaf_reachable(const struct husk_limits *l, const struct cg_mount *m, const char *path) {
+        size_t rootlen = strlen(m->root);
+        while (rootlen > 0 && m->root[rootlen - 1] == '/')
+                rootlen--;
+        _cleanup_free_ char *dir = path_join(m->mount_point, path + rootlen);
+        _cleanup_free_ char *fs = dir && l->fs_root ? path_join(l->fs_root, dir) : NULL;
+        const char *p = l->fs_root ? fs : dir;
+        return p && access(p, F_OK) == 0;
+}
+
+/* Of the mounts showing path, the one with the shortest root (the most ancestors); among
+ * equals the first. A mount whose directory for path is not there (overmounted, stale) only
+ * counts when no other shows it. */
+static const struct cg_mount *pick_mount(const struct husk_limits *l, const struct cg_mount_table *t,
+                                         enum husk_cgroup_version v, const char *controller, const char *path) {
+        const struct cg_mount *best = NULL, *best_reachable = NULL;
         for (size_t i = 0; i < t->n; i++) {
                 const struct cg_mount *m = &t->mounts[i];
                 if (strcmp(m->fstype, v == HUSK_CGROUP_V2 ? "cgroup2" : "cgroup") != 0)
@@ -222,8 +236,11 @@ static const struct cg_mount *pick_mount(const struct cg_mount_table *t, enum hu
                         continue;
                 if (!best || strlen(m->root) < strlen(best->root))
                         best = m;
+                if ((!best_reachable || strlen(m->root) < strlen(best_reachable->root)) &&
+                    leaf_reachable(l, m, path))
+                        best_reachable = m;
         }
-        return best;
+        return best_reachable ? best_reachable : best;
 }
 
 static bool any_mount(const struct cg_mount_table *t, enum husk_cgroup_version v, const char *controller) {
@@ -309,7 +326,7 @@ static int chain_resolve(const struct husk_limits *l, struct cg_chain *c, enum c
                 return 0;
         }
         /* a cgroup outside our cgroup namespace shows as "/../x" (cgroup_path_ns()) */
-        const struct cg_mount *m = has_dotdot(path) ? NULL : pick_mount(t, c->version, name, path);
+        const struct cg_mount *m = has_dotdot(path) ? NULL : pick_mount(l, t, c->version, name, path);
         if (!m) /* outside every mount, or outside our namespace */
                 return chain_fail(c, -ENOENT, path);
         return chain_build(l, c, ctrl, m, path);

@@ -179,3 +179,24 @@ Test(limits_watch, psi_without_kernel_support) {
         cr_expect_eq(husk_limits_psi_open(l, HUSK_PSI_MEMORY, 3000000, 2000000, &fd), -EINVAL);
         husk_limits_free(l);
 }
+
+/* On the machine itself: a trigger is armed (a pollable fd), or the kernel has no PSI triggers
+ * (-ENOTSUP) or none for us (-EPERM/-EACCES without CAP_SYS_RESOURCE before Linux 6.5);
+ * nothing else. 2 s windows are what unprivileged openers may use since 6.5. */
+Test(limits_watch, psi_on_this_machine) {
+        struct husk_limits *l = NULL;
+        struct husk_limits_options o = { .flags = HUSK_LIMITS_NO_ENV };
+        cr_assert_eq(husk_limits_open(&l, &o), 0);
+        int fd = -1;
+        int r = husk_limits_psi_open(l, HUSK_PSI_MEMORY, 500000, 2000000, &fd);
+        cr_expect(r == 0 || r == -ENOTSUP || r == -EPERM || r == -EACCES, "psi_open: %s", strerror(-r));
+        if (r == 0) {
+                cr_expect_geq(fd, 0);
+                cr_expect(fcntl(fd, F_GETFD) & FD_CLOEXEC, "O_CLOEXEC");
+                struct pollfd p = { .fd = fd, .events = POLLPRI };
+                cr_expect_geq(poll(&p, 1, 0), 0);
+                close(fd);
+        } else
+                cr_expect_eq(fd, -1, "ret_fd written on failure");
+        husk_limits_free(l);
+}

@@ -164,8 +164,8 @@ enum husk_psi_resource {
 /* A PSI trigger ("some <stall_us> <window_us>") on the leaf cgroup's <res>.pressure (v2), else
  * /proc/pressure/<res>. The returned fd (the caller's, O_CLOEXEC) signals POLLPRI when the
  * process stalled stall_us within window_us. -ENOTSUP when the kernel has no PSI or refuses
- * triggers; -EINVAL for a window the kernel does not take (without CAP_SYS_RESOURCE the
- * window must be a multiple of 2 s). */
+ * triggers; -EPERM without CAP_SYS_RESOURCE before Linux 6.5; -EINVAL for a window the kernel
+ * does not take (since 6.5, without CAP_SYS_RESOURCE, the window must be a multiple of 2 s). */
 int husk_limits_psi_open(struct husk_limits *l, enum husk_psi_resource res, uint64_t stall_us,
                          uint64_t window_us, int *ret_fd);
 
