@@ -5,13 +5,13 @@
 # entry; an entry others could write is ignored and replaced.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
-lc_setup
+. "$(dirname "$0")/seccomp-lib.sh"
+sc_setup
 
 profile='{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}'
 run() {
-	JQ=".linux.seccomp = $2
-.root.readonly = false" lc_bundle "$1" sh -c 'mkdir /tmp/x; echo "rc=$?"'
-	(cd "$T/$1" && h run "$1") </dev/null 2>&1
+	JQ=".linux.seccomp = $2" sc_bundle "$1" sh -c 'mkdir /dev/x; echo "rc=$?"'
+	sc_run "$1"
 }
 entries() {
 	find "$ROOT/seccomp-cache" -name '*.bpf' 2>/dev/null | sort

@@ -4,7 +4,8 @@
 # container's getppid() returns the agent's 4242 instead of 0.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
-lc_setup
+. "$(dirname "$0")/seccomp-lib.sh"
+sc_setup
 AGENT=$HUSK_BUILD_DIR/tests/helpers/seccomp-agent
 [[ -x $AGENT ]] || fail "build tests/helpers/seccomp-agent first"
 
@@ -15,8 +16,8 @@ wait_until 5 test -S "$T/agent.sock" || fail "the agent did not listen on $T/age
 
 seccomp=$(jq -cn --arg sock "$T/agent.sock" '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $sock,
 	listenerMetadata: "test-metadata", syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}')
-JQ=".linux.seccomp = $seccomp" lc_bundle notify sh -c 'echo "ppid=$PPID"'
-out=$(cd "$T/notify" && h run notify </dev/null 2>&1) || fail "run notify: $out"
+JQ=".linux.seccomp = $seccomp" sc_bundle notify sh -c 'echo "ppid=$PPID"'
+out=$(sc_run notify) || fail "run notify: $out"
 assert_eq "ppid=4242" "$out" "getppid() answered by the agent"
 
 # The agent exits once the container is gone; what it received is the process state of the spec.
@@ -30,7 +31,7 @@ assert_eq "$(jq -r .pid "$T/agent.json")" "$(jq -r .state.pid "$T/agent.json")" 
 
 # A listenerPath nobody listens on: create fails with the path in the message, nothing is left.
 JQ=".linux.seccomp = $(jq -c '.listenerPath = "/nonexistent/agent.sock"' <<<"$seccomp")" \
-	lc_bundle nolistener true
+	sc_bundle nolistener true
 cd "$T/nolistener"
 expect_fail "/nonexistent/agent.sock" h run nolistener
 [[ ! -e $ROOT/nolistener ]] || fail "a failed create left $ROOT/nolistener"

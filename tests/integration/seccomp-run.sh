@@ -5,27 +5,27 @@
 # and never over the engine's profile.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
-lc_setup
+. "$(dirname "$0")/seccomp-lib.sh"
+sc_setup
 
 # mkbundle takes one jq filter a line: JSON written over several lines here is compacted first.
 compact() {
 	jq -c . <<<"$1"
 }
 
-# run ID SECCOMP_JSON ARGS...: a bundle (writable root) with that linux.seccomp ("null": none),
+# run ID SECCOMP_JSON ARGS...: a bundle with that linux.seccomp ("null": none),
 # run it, print its output; the exit status is the container's.
 run() {
 	local id=$1 seccomp
 	seccomp=$(compact "$2")
 	shift 2
-	JQ=".linux.seccomp = $seccomp
-.root.readonly = false" lc_bundle "$id" "$@"
-	(cd "$T/$id" && h run "$id") </dev/null 2>&1
+	JQ=".linux.seccomp = $seccomp" sc_bundle "$id" "$@"
+	sc_run "$id"
 }
 
 # ERRNO with errnoRet: mkdir fails with EACCES (13) instead of succeeding.
 out=$(run errno '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],
-	"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' sh -c 'mkdir /tmp/x; echo "rc=$?"') ||
+	"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' sh -c 'mkdir /dev/x; echo "rc=$?"') ||
 	fail "run errno: $out"
 [[ $out == *"Permission denied"* && $out == *"rc=1"* ]] || fail "mkdir was not denied with EACCES: $out"
 
@@ -33,39 +33,39 @@ out=$(run errno '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"
 # mkdir and with defaultErrnoRet ENXIO (6): mkdir gets ENXIO, the rest of the profile still works.
 profile=$(jq -c '.syscalls[0].names -= ["mkdir", "mkdirat"] | .defaultErrnoRet = 6 | del(.comment)' \
 	"$HUSK_SOURCE_DIR/policies/default.json")
-out=$(run defaulterrno "$profile" sh -c 'mkdir /tmp/y; echo "rc=$?"') || fail "run defaulterrno: $out"
+out=$(run defaulterrno "$profile" sh -c 'mkdir /dev/y; echo "rc=$?"') || fail "run defaulterrno: $out"
 [[ $out == *"No such device or address"* && $out == *"rc=1"* ]] || fail "mkdir did not get defaultErrnoRet: $out"
 
 # KILL_PROCESS: the container's process dies of SIGSYS; run passes 128+31 through.
 rc=0
 out=$(run kill '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],
-	"action":"SCMP_ACT_KILL_PROCESS"}]}' mkdir /tmp/z) || rc=$?
+	"action":"SCMP_ACT_KILL_PROCESS"}]}' mkdir /dev/z) || rc=$?
 assert_eq 159 "$rc" "exit status of a process killed by seccomp ($out)"
 
 # Bad input: a clear error naming the field; no state is left behind.
 JQ=".linux.seccomp = $(compact '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["dup"],
-	"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_FOO"}]}]}')" lc_bundle badop true
+	"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_FOO"}]}]}')" sc_bundle badop true
 cd "$T/badop"
 expect_fail 'linux.seccomp.syscalls[0].args[0].op: unknown operator "SCMP_CMP_FOO"' h run badop
 [[ ! -e $ROOT/badop ]] || fail "a refused create left $ROOT/badop"
-JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_KILL_ME"}' lc_bundle badact true
+JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_KILL_ME"}' sc_bundle badact true
 cd "$T/badact"
 expect_fail 'linux.seccomp.defaultAction: unknown action "SCMP_ACT_KILL_ME"' h run badact
-JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_PDP11"]}' lc_bundle badarch true
+JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_PDP11"]}' sc_bundle badarch true
 cd "$T/badarch"
 expect_fail 'linux.seccomp.architectures[0]: unknown architecture "SCMP_ARCH_PDP11"' h run badarch
-JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_NOPE"]}' lc_bundle badflag true
+JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_NOPE"]}' sc_bundle badflag true
 cd "$T/badflag"
 expect_fail 'linux.seccomp.flags[0]: unknown flag "SECCOMP_FILTER_FLAG_NOPE"' h run badflag
 cd /
 
 # Unknown syscall names are skipped (as runc does), unless the annotation makes them fatal.
 out=$(run unknown '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["no_such_call","mkdir",
-	"mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' sh -c 'mkdir /tmp/x; echo "rc=$?"') ||
+	"mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}' sh -c 'mkdir /dev/x; echo "rc=$?"') ||
 	fail "an unknown syscall name must be skipped: $out"
 [[ $out == *"Permission denied"* ]] || fail "the known names of the rule were not applied: $out"
 JQ='.linux.seccomp = {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["no_such_call"],"action":"SCMP_ACT_ERRNO"}]}
-.annotations["run.oci.husk.seccomp_fail_unknown_syscall"] = "true"' lc_bundle failunknown true
+.annotations["run.oci.husk.seccomp_fail_unknown_syscall"] = "true"' sc_bundle failunknown true
 cd "$T/failunknown"
 expect_fail 'linux.seccomp.syscalls[0].names[0]: unknown syscall "no_such_call"' h run failunknown
 cd /
@@ -75,20 +75,19 @@ out=$(run none null grep Seccomp: /proc/self/status) || fail "run none: $out"
 [[ $out =~ Seccomp:[[:space:]]+0 ]] || fail "a filter was applied although the engine gave none: $out"
 # ... unless the annotation asks for a built-in profile: default denies unshare with EPERM.
 JQ='del(.linux.seccomp)
-.annotations["run.oci.husk.seccomp_profile"] = "default"' lc_bundle deflt sh -c \
+.annotations["run.oci.husk.seccomp_profile"] = "default"' sc_bundle deflt sh -c \
 	'grep Seccomp: /proc/self/status; unshare -n true; echo "rc=$?"'
-out=$(cd "$T/deflt" && h run deflt </dev/null 2>&1) || fail "run with the default profile: $out"
+out=$(sc_run deflt) || fail "run with the default profile: $out"
 [[ $out =~ Seccomp:[[:space:]]+2 ]] || fail "the default profile was not applied: $out"
 [[ $out == *"Operation not permitted"* && $out == *"rc=1"* ]] || fail "default.json did not deny unshare: $out"
 # The engine's profile is never overridden by the annotation.
 JQ=".linux.seccomp = $(compact '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir",
 	"mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}')
-.root.readonly = false
-.annotations[\"run.oci.husk.seccomp_profile\"] = \"strict\"" lc_bundle engine sh -c 'mkdir /tmp/x; echo "rc=$?"'
-out=$(cd "$T/engine" && h run engine </dev/null 2>&1) || fail "run engine: $out"
+.annotations[\"run.oci.husk.seccomp_profile\"] = \"strict\"" sc_bundle engine sh -c 'mkdir /dev/x; echo "rc=$?"'
+out=$(sc_run engine) || fail "run engine: $out"
 [[ $out == *"Permission denied"* ]] || fail "the engine's profile was not the one applied: $out"
 JQ='del(.linux.seccomp)
-.annotations["run.oci.husk.seccomp_profile"] = "nope"' lc_bundle noprofile true
+.annotations["run.oci.husk.seccomp_profile"] = "nope"' sc_bundle noprofile true
 cd "$T/noprofile"
 expect_fail 'annotations.run.oci.husk.seccomp_profile: unknown profile "nope"' h run noprofile
 cd /
