@@ -66,7 +66,14 @@ bool cg_file_exists_in(enum husk_cgroup_version v, enum cg_file_id f) {
 }
 
 static bool leaf_only(enum cg_file_id f) {
-        return f == CG_FILE_CPUSET || f == CG_FILE_MEMORY_STAT;
+        return f == CG_FILE_MEMORY_STAT;
+}
+
+/* Files read from the nearest level that has them, the root included: an effective cpuset
+ * already folds in the ancestors, and a cgroup without the controller enabled runs on its
+ * nearest ancestor's. */
+static bool nearest_only(enum cg_file_id f) {
+        return f == CG_FILE_CPUSET;
 }
 
 static bool controller_wanted(unsigned mask, enum cg_controller c) {
@@ -177,7 +184,7 @@ static int level_open(struct cg_level *lv, enum cg_controller ctrl, enum husk_cg
                         continue;
                 /* a hierarchy's root takes no limits (v2 has no such files there, v1 refuses
                  * writes with EINVAL): one pread fewer per re-read */
-                if (root && !leaf_only(f))
+                if (root && !leaf_only(f) && !nearest_only(f))
                         continue;
                 struct cg_file *cf = &lv->files[f];
                 if (dir_error < 0) {

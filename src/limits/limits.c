@@ -285,25 +285,30 @@ static void collect_cpu(const struct cg_chain *c, struct husk_limits_snapshot *s
         limit_finish(out, c, seen);
 }
 
+/* The effective cpuset of the nearest level that has one (it already folds in every
+ * ancestor, hidden or not): without the controller enabled, a cgroup runs on its parent's. */
 static void collect_cpuset(const struct cg_chain *c, struct husk_limit *out) {
         char buf[4096];
         unsigned n;
         limit_start(out, c);
-        if (c->version == HUSK_CGROUP_NONE || c->error < 0 || c->n_levels == 0)
+        if (c->version == HUSK_CGROUP_NONE || c->error < 0)
                 return;
-        const struct cg_level *leaf = &c->levels[0];
-        int r = level_read(leaf, CG_FILE_CPUSET, buf, sizeof buf, out);
-        if (r == 0)
-                out->flags |= HUSK_LIMIT_UNSUPPORTED;
-        if (r <= 0)
+        for (size_t i = 0; i < c->n_levels; i++) {
+                const struct cg_level *lv = &c->levels[i];
+                int r = level_read(lv, CG_FILE_CPUSET, buf, sizeof buf, out);
+                if (r == 0)
+                        continue;
+                if (r < 0)
+                        return;
+                r = cg_parse_cpu_list(buf, &n);
+                if (r < 0)
+                        return limit_fail(out, r, lv->files[CG_FILE_CPUSET].path);
+                out->value = n;
+                out->source = lv->dir;
+                out->flags |= HUSK_LIMIT_SET;
                 return;
-        r = cg_parse_cpu_list(buf, &n);
-        if (r < 0)
-                return limit_fail(out, r, leaf->files[CG_FILE_CPUSET].path);
-        /* effective already folds in every ancestor, hidden or not */
-        out->value = n;
-        out->source = leaf->dir;
-        out->flags |= HUSK_LIMIT_SET;
+        }
+        out->flags |= HUSK_LIMIT_UNSUPPORTED;
 }
 
 static void collect_affinity(const struct husk_limits *l, struct husk_limit *out) {

@@ -139,6 +139,12 @@ static const struct fixture_case cases[] = {
                 { CPUSET, 7, SET, "/sys/fs/cgroup/pinned" },
                 { AFFINITY, 5, SET, "Cpus_allowed_list" },
         } },
+        { "v2-cpuset-parent", 0, HUSK_CGROUP_V2, 3.0, HUSK_CPU_BOUND_CPUSET, {
+                /* cpuset not enabled on the leaf: it runs on the parent's */
+                { CPUSET, 3, SET, "/sys/fs/cgroup/pinned" },
+                { CPU_QUOTA, U, 0, NULL },
+                { MEM_MAX, U, 0, NULL },
+        } },
         { "above-host-ram", 0, HUSK_CGROUP_V2, 8.0, HUSK_CPU_BOUND_HOST, {
                 { MEM_MAX, 8 * GiB, SET | CLAMPED, "/sys/fs/cgroup/big" },
                 { MEM_HIGH, 8 * GiB, SET | CLAMPED, "/sys/fs/cgroup/big" },
