@@ -184,6 +184,7 @@ int process_attrs_apply(const struct oci_spec *spec, char **ret_error) {
             (r = process_apply_personality(&spec->linux_, ret_error)) < 0 ||
             (r = process_apply_io_priority(p, ret_error)) < 0 ||
             (r = process_apply_scheduler(p, ret_error)) < 0 ||
+            (r = process_apply_cpu_affinity(p, ret_error)) < 0 ||
             (r = process_apply_lsm_labels(p, ret_error)) < 0)
                 return r;
         int retry_cwd = change_dir(p->cwd, false, ret_error);

@@ -4,7 +4,7 @@
  * umask, cwd, groups and ids, capabilities and no_new_privs.
  *
  * The order matters and follows runc's finalizeNamespace():
- *   rlimits, oomScoreAdj, personality, ioPriority, scheduler, apparmor/selinux exec labels
+ *   rlimits, oomScoreAdj, personality, ioPriority, scheduler, execCPUAffinity, apparmor/selinux exec labels
  *   (all need the runtime's privileges), chdir(cwd) (as root, retried as the user on EACCES),
  *   bounding set drop (needs CAP_SETPCAP), PR_SET_KEEPCAPS, setgroups, setresgid, setresuid,
  *   capset of effective/permitted/inheritable, ambient set, umask, PR_SET_NO_NEW_PRIVS.

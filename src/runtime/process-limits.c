@@ -7,8 +7,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/ioprio.h>
-#include <linux/sched/types.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -96,12 +97,25 @@ int process_apply_io_priority(const struct oci_process *p, char **err) {
         return 0;
 }
 
+/* struct sched_attr of sched_setattr(2), SCHED_ATTR_SIZE_VER0 (linux/sched/types.h, whose
+ * struct sched_param clashes with glibc's <sched.h>). */
+struct husk_sched_attr {
+        uint32_t size;
+        uint32_t sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime;
+        uint64_t sched_deadline;
+        uint64_t sched_period;
+};
+
 /* sched_setattr(2) covers every policy, including SCHED_DEADLINE and the flags. */
 int process_apply_scheduler(const struct oci_process *p, char **err) {
         if (!p->has_scheduler)
                 return 0;
         const struct oci_scheduler *s = &p->scheduler;
-        struct sched_attr a = {
+        struct husk_sched_attr a = {
                 .size = sizeof a,
                 .sched_policy = (uint32_t) s->policy,
                 .sched_flags = s->flags,
@@ -116,6 +130,60 @@ int process_apply_scheduler(const struct oci_process *p, char **err) {
                 json_errorf(err, "process.scheduler: sched_setattr(policy %d, priority %d, nice %d): %s%s",
                             s->policy, s->priority, s->nice, strerror(e),
                             e == EPERM ? " (real-time policies and negative nice values need CAP_SYS_NICE)" : "");
+                return -e;
+        }
+        return 0;
+}
+
+int cpu_list_parse(const char *s, cpu_set_t *ret) {
+        cpu_set_t set;
+        const char *p = s;
+        CPU_ZERO(&set);
+        if (!*p)
+                return -EINVAL;
+        for (;;) {
+                char *end;
+                unsigned long lo, hi;
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
+                lo = hi = strtoul(p, &end, 10);
+                if (*end == '-') {
+                        p = end + 1;
+                        if (*p < '0' || *p > '9')
+                                return -EINVAL;
+                        hi = strtoul(p, &end, 10);
+                }
+                if (hi < lo)
+                        return -EINVAL;
+                if (hi >= CPU_SETSIZE)
+                        return -ERANGE;
+                for (unsigned long c = lo; c <= hi; c++)
+                        CPU_SET(c, &set);
+                if (*end == '\0')
+                        break;
+                if (*end != ',')
+                        return -EINVAL;
+                p = end + 1;
+        }
+        *ret = set;
+        return 0;
+}
+
+/* runc applies "initial" when its init joins the container and "final" once it is in the
+ * container's cgroup, right before exec. husk creates no cgroups yet, so the process gets the
+ * last affinity it would end with: final, else initial. */
+int process_apply_cpu_affinity(const struct oci_process *p, char **err) {
+        const char *list = p->exec_cpu_affinity_final ? p->exec_cpu_affinity_final : p->exec_cpu_affinity_initial;
+        const char *field = p->exec_cpu_affinity_final ? "final" : "initial";
+        cpu_set_t set;
+        if (!list)
+                return 0;
+        int r = cpu_list_parse(list, &set);
+        if (r < 0)
+                return json_errorf(err, "process.execCPUAffinity.%s: \"%s\" is not a CPU list", field, list);
+        if (sched_setaffinity(0, sizeof set, &set) < 0) {
+                int e = errno;
+                json_errorf(err, "process.execCPUAffinity.%s: sched_setaffinity(%s): %s", field, list, strerror(e));
                 return -e;
         }
         return 0;

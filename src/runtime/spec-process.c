@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "json-util.h"
+#include "process-internal.h"
 #include "spec-internal.h"
 #include "strv.h"
 
@@ -256,6 +257,27 @@ static int check_env(char **env, const char *path, char **err) {
         return 0;
 }
 
+/* execCPUAffinity: {"initial": "0-3", "final": "7"}, CPU lists as in cpuset(7). */
+static int parse_cpu_affinity(json_t *obj, const char *path, struct oci_process *p, char **err) {
+        json_t *j = NULL;
+        char ap[256];
+        cpu_set_t set;
+        int r = json_get_object(obj, "execCPUAffinity", path, false, &j, err);
+        if (r <= 0)
+                return r;
+        json_path_key(ap, sizeof ap, path, "execCPUAffinity");
+        if ((r = json_get_string(j, "initial", ap, false, &p->exec_cpu_affinity_initial, err)) < 0 ||
+            (r = json_get_string(j, "final", ap, false, &p->exec_cpu_affinity_final, err)) < 0)
+                return r;
+        if (p->exec_cpu_affinity_initial && cpu_list_parse(p->exec_cpu_affinity_initial, &set) < 0)
+                return json_errorf(err, "%s.initial: \"%s\" is not a CPU list (like \"0-3,7\")", ap,
+                                   p->exec_cpu_affinity_initial);
+        if (p->exec_cpu_affinity_final && cpu_list_parse(p->exec_cpu_affinity_final, &set) < 0)
+                return json_errorf(err, "%s.final: \"%s\" is not a CPU list (like \"0-3,7\")", ap,
+                                   p->exec_cpu_affinity_final);
+        return 1;
+}
+
 static int parse_console_size(json_t *obj, const char *path, struct oci_process *p, char **err) {
         json_t *j = NULL;
         char cp[256];
@@ -293,7 +315,8 @@ int spec_parse_process(json_t *j, const char *path, struct oci_process **ret, ch
             (r = json_get_string(j, "apparmorProfile", path, false, &p->apparmor_profile, err)) < 0 ||
             (r = json_get_string(j, "selinuxLabel", path, false, &p->selinux_label, err)) < 0 ||
             (r = parse_io_priority(j, path, p, err)) < 0 ||
-            (r = parse_scheduler(j, path, p, err)) < 0)
+            (r = parse_scheduler(j, path, p, err)) < 0 ||
+            (r = parse_cpu_affinity(j, path, p, err)) < 0)
                 goto fail;
         /* config.md: cwd "MUST be an absolute path"; args: at least one entry is REQUIRED (POSIX). */
         if (!spec_path_is_absolute(p->cwd)) {
@@ -336,5 +359,7 @@ void spec_process_free(struct oci_process *p) {
         free(p->rlimits);
         free(p->apparmor_profile);
         free(p->selinux_label);
+        free(p->exec_cpu_affinity_initial);
+        free(p->exec_cpu_affinity_final);
         free(p);
 }

@@ -89,6 +89,9 @@ struct oci_process {
         struct oci_io_priority io_priority;
         bool has_scheduler;
         struct oci_scheduler scheduler;
+        /* execCPUAffinity (1.2): CPU lists ("0-3,7") as given, validated; NULL when absent. */
+        char *exec_cpu_affinity_initial;
+        char *exec_cpu_affinity_final;
 };
 
 struct oci_mount {

@@ -15,7 +15,7 @@
  * Keys: pid ppid uid gid euid egid groups cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs
  * seccomp seccomp_filters umask cwd hostname domainname oom_score_adj personality ioprio
  * sched_policy nice rlimit_<name> (soft:hard, "unlimited") tty ns_<type> cgroup lsm_label
- * sig_blocked sig_ignored env fd (N=target) mount (mountpoint fstype options).
+ * sig_blocked sig_ignored cpus (allowed CPU list) env fd (N=target) mount (mountpoint fstype options).
  * libc only, no allocation failures handled beyond exiting: it is a test tool. */
 #include <dirent.h>
 #include <errno.h>
@@ -90,7 +90,7 @@ static void add_status(void) {
                 { "CapInh", "cap_inh" }, { "CapPrm", "cap_prm" }, { "CapEff", "cap_eff" },
                 { "CapBnd", "cap_bnd" }, { "CapAmb", "cap_amb" }, { "NoNewPrivs", "no_new_privs" },
                 { "Seccomp", "seccomp" }, { "Seccomp_filters", "seccomp_filters" }, { "Umask", "umask" },
-                { "SigBlk", "sig_blocked" }, { "SigIgn", "sig_ignored" },
+                { "SigBlk", "sig_blocked" }, { "SigIgn", "sig_ignored" }, { "Cpus_allowed_list", "cpus" },
         };
         FILE *f = fopen("/proc/self/status", "re");
         char line[512];

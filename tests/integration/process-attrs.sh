@@ -1,7 +1,7 @@
 #!/bin/bash
 # process.* applied in the container, as the probe sees it: user ids, groups, umask, cwd,
 # capability sets (bounding, ambient), noNewPrivileges, rlimits, oomScoreAdj, personality,
-# ioPriority, scheduler, sysctl refusal; and the errors that name the field when the kernel refuses
+# ioPriority, scheduler, execCPUAffinity, sysctl refusal; and the errors that name the field when the kernel refuses
 # (a hard rlimit or oom_score_adj that needs CAP_SYS_RESOURCE, a missing cwd, SELinux labels).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
@@ -121,6 +121,10 @@ probe_run ioprio '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority":
 assert_eq 2/6 "$(val ioprio ioprio)" "ioPriority best-effort 6"
 probe_run sched '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 7}'
 assert_eq "SCHED_BATCH 7" "$(val sched sched_policy) $(val sched nice)" "scheduler"
+
+# execCPUAffinity: the process ends with the final list.
+probe_run affinity '.process.execCPUAffinity = {"initial": "0", "final": "0"}'
+assert_eq 0 "$(val affinity cpus)" "execCPUAffinity.final"
 
 # sysctl: a key the container's namespaces do not cover is refused (writing: sysctl.sh).
 run_fails sysctl-host 'linux.sysctl.vm.swappiness: not in a namespace the container owns' \

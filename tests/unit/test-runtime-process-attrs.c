@@ -7,6 +7,7 @@
 #include <sys/capability.h>
 
 #include "process-attrs.h"
+#include "process-internal.h"
 #include "spec.h"
 #include "sysctl.h"
 
@@ -124,4 +125,29 @@ Test(sysctl, joined_host_netns_is_refused) {
         cr_expect_eq(sysctl_validate(&s, &err), -EINVAL);
         cr_expect(err && strstr(err, "joins the host's network namespace"), "got '%s'", err);
         free(err);
+}
+
+Test(process_attrs, cpu_list_parse_table) {
+        static const struct { const char *in; int ret; int count; int last; } cases[] = {
+                { "0", 0, 1, 0 },
+                { "0-3", 0, 4, 3 },
+                { "0-1,7,9-10", 0, 5, 10 },
+                { "", -EINVAL, 0, 0 },
+                { "a", -EINVAL, 0, 0 },
+                { "1-", -EINVAL, 0, 0 },
+                { "3-1", -EINVAL, 0, 0 },
+                { "1,,2", -EINVAL, 0, 0 },
+                { "1 ", -EINVAL, 0, 0 },
+                { "-1", -EINVAL, 0, 0 },
+                { "99999", -ERANGE, 0, 0 },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                cpu_set_t set;
+                int r = cpu_list_parse(cases[i].in, &set);
+                cr_expect_eq(r, cases[i].ret, "'%s': got %d", cases[i].in, r);
+                if (r == 0) {
+                        cr_expect_eq(CPU_COUNT(&set), cases[i].count, "'%s': count", cases[i].in);
+                        cr_expect(CPU_ISSET(cases[i].last, &set), "'%s': cpu %d", cases[i].in, cases[i].last);
+                }
+        }
 }

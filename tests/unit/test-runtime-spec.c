@@ -109,6 +109,8 @@ Test(spec, full_config_values) {
         cr_expect_eq(p->scheduler.policy, SCHED_BATCH);
         cr_expect_eq(p->scheduler.nice, 5);
         cr_expect_eq(p->scheduler.flags, 0x01u);
+        cr_expect_str_eq(p->exec_cpu_affinity_initial, "0");
+        cr_expect_str_eq(p->exec_cpu_affinity_final, "0-1");
 
         cr_expect_eq(s->n_mounts, 4);
         cr_expect_str_eq(s->mounts[2].destination, "/data", "a relative destination is taken from /");
