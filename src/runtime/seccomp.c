@@ -208,7 +208,9 @@ static unsigned long install_flags(const struct oci_seccomp *s, bool notify) {
                 fl |= SECCOMP_FILTER_FLAG_LOG;
         if (s->flags & OCI_SECCOMP_FLAG_SPEC_ALLOW)
                 fl |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-        if (s->flags & OCI_SECCOMP_FLAG_WAIT_KILLABLE_RECV)
+        /* It only changes how notifications wait, and the kernel refuses it without a listener
+         * (kernel/seccomp.c: seccomp_set_mode_filter): meaningless, so dropped, without NOTIFY. */
+        if ((s->flags & OCI_SECCOMP_FLAG_WAIT_KILLABLE_RECV) && notify)
                 fl |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
         if (notify)
                 fl |= SECCOMP_FILTER_FLAG_NEW_LISTENER;

@@ -20,6 +20,8 @@
 #include "fileio.h"
 #include "json-util.h"
 #include "seccomp.h"
+#include "spec.h"
+#include "strv.h"
 
 static struct oci_seccomp *parse_ok(const char *text, bool strict) {
         struct oci_seccomp *s = NULL;
@@ -385,4 +387,98 @@ Test(seccomp_notify, listener_reaches_agent_which_answers, .timeout = 30) {
         cr_assert_eq(system(cmd), 0);
         husk_seccomp_free(f);
         oci_seccomp_free(s);
+}
+
+/* Every linux.seccomp flag reaches seccomp(2) and is accepted by this kernel (WAIT_KILLABLE_RECV
+ * only matters, and is only passed, with a listener). */
+Test(seccomp_filter, all_flags_install) {
+        int st = run_filtered("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_TSYNC\","
+                              "\"SECCOMP_FILTER_FLAG_LOG\",\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\","
+                              "\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"],\"syscalls\":[{\"names\":[\"getppid\"],"
+                              "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":7}]}", child_errno_of_getppid);
+        cr_assert(WIFEXITED(st));
+        cr_assert_eq(WEXITSTATUS(st), 7, "status %d (100: install failed)", WEXITSTATUS(st));
+}
+
+Test(seccomp_check, names_missing_on_a_declared_arch) {
+        struct oci_seccomp *s = parse_ok("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":"
+                                         "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\"],\"syscalls\":[{\"names\":"
+                                         "[\"read\",\"newfstatat\",\"socket\"],\"action\":\"SCMP_ACT_ERRNO\"}]}", true);
+        _cleanup_strv_free_ char **problems = NULL;
+
+        cr_assert_eq(seccomp_check_names(s, &problems), 0);
+        cr_assert_not_null(problems);
+        cr_assert_str_eq(problems[0], "linux.seccomp.syscalls[0].names[1]: \"newfstatat\" is not a syscall "
+                         "on SCMP_ARCH_X86");
+        cr_assert_null(problems[1], "socket is reached through socketcall on x86: %s", problems[1]);
+        oci_seccomp_free(s);
+}
+
+/* seccomp_prepare_spec: the engine's profile wins; the annotation only fills in for a missing one. */
+static struct oci_spec *spec_with(const char *seccomp_json, const char *profile, const char *fail_unknown) {
+        struct oci_spec *spec = calloc(1, sizeof *spec);
+        cr_assert_not_null(spec);
+        spec->annotations = calloc(2, sizeof *spec->annotations);
+        if (profile)
+                spec->annotations[spec->n_annotations++] =
+                        (struct oci_annotation) { (char *) SECCOMP_ANNOTATION_PROFILE, (char *) profile };
+        if (fail_unknown)
+                spec->annotations[spec->n_annotations++] =
+                        (struct oci_annotation) { (char *) SECCOMP_ANNOTATION_FAIL_UNKNOWN, (char *) fail_unknown };
+        if (seccomp_json)
+                cr_assert_eq(json_load_text(seccomp_json, strlen(seccomp_json), "t",
+                                            (json_t **) &spec->linux_.seccomp_json, NULL), 0);
+        return spec;
+}
+
+static void spec_done(struct oci_spec *spec) {
+        json_decref((json_t *) spec->linux_.seccomp_json);
+        free(spec->annotations);
+        free(spec);
+}
+
+Test(seccomp_profile, annotation_fills_in_only_for_a_missing_profile) {
+        const char *engine = "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"no_such\"],"
+                             "\"action\":\"SCMP_ACT_ERRNO\"}]}";
+        struct husk_seccomp *f = NULL;
+        char *err = NULL;
+
+        struct oci_spec *none = spec_with(NULL, NULL, NULL);
+        cr_assert_eq(seccomp_prepare_spec(none, NULL, &f, &err), 0);
+        cr_assert_null(f, "no linux.seccomp and no annotation: no filter");
+        spec_done(none);
+
+        struct oci_spec *deflt = spec_with(NULL, "default", NULL);
+        cr_assert_eq(seccomp_prepare_spec(deflt, NULL, &f, &err), 0, "%s", err);
+        cr_assert_not_null(f);
+        cr_assert_gt(f->n_bpf, 100, "the default profile is large, got %zu", f->n_bpf);
+        husk_seccomp_free(f);
+        spec_done(deflt);
+
+        struct oci_spec *both = spec_with(engine, "default", NULL);
+        cr_assert_eq(seccomp_prepare_spec(both, NULL, &f, &err), 0);
+        cr_assert_str_eq(f->skipped[0], "no_such", "the engine's profile must be the one compiled");
+        husk_seccomp_free(f);
+        spec_done(both);
+
+        struct oci_spec *strict = spec_with(engine, NULL, "true");
+        cr_assert_eq(seccomp_prepare_spec(strict, NULL, &f, &err), -EINVAL);
+        cr_assert_str_eq(err, "linux.seccomp.syscalls[0].names[0]: unknown syscall \"no_such\"");
+        free(err);
+        err = NULL;
+        spec_done(strict);
+
+        struct oci_spec *bad = spec_with(engine, NULL, "maybe");
+        cr_assert_eq(seccomp_prepare_spec(bad, NULL, &f, &err), -EINVAL);
+        cr_assert_str_eq(err, "annotations.run.oci.husk.seccomp_fail_unknown_syscall: must be a boolean, "
+                         "got \"maybe\"");
+        free(err);
+        err = NULL;
+        spec_done(bad);
+
+        struct oci_spec *unknown = spec_with(NULL, "nope", NULL);
+        cr_assert_eq(seccomp_prepare_spec(unknown, NULL, &f, &err), -EINVAL);
+        cr_assert(strstr(err, "unknown profile \"nope\""), "%s", err);
+        free(err);
+        spec_done(unknown);
 }
