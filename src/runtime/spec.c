@@ -102,6 +102,7 @@ static int parse_mount(json_t *e, const char *path, void *slot, char **err) {
                         return -ENOMEM;
                 free(m->destination);
                 m->destination = abs;
+                m->destination_was_relative = true;
         }
         if ((m->n_uid_mappings > 0) != (m->n_gid_mappings > 0))
                 return json_errorf(err, "%s: an idmapped mount needs both uidMappings and gidMappings", path);
@@ -337,6 +338,17 @@ int oci_spec_warnings(const struct oci_spec *s, char ***ret) {
                         if (r < 0)
                                 return r;
                 }
+        for (size_t i = 0; i < s->n_mounts; i++) {
+                if (!s->mounts[i].destination_was_relative)
+                        continue;
+                if (asprintf(&m, "mounts[%zu].destination: \"%s\" is relative, taken as \"%s\" (deprecated)", i,
+                             s->mounts[i].destination + 1, s->mounts[i].destination) < 0)
+                        return -ENOMEM;
+                int r = strv_extend(&l, m);
+                free(m);
+                if (r < 0)
+                        return r;
+        }
         if (sscanf(s->oci_version, "%u.%u", &major, &minor) == 2 && major == 1 && minor > 2) {
                 if (asprintf(&m, "ociVersion: %s is newer than husk implements (1.2.0): fields it does not know "
                              "are ignored", s->oci_version) < 0)

@@ -95,7 +95,8 @@ struct oci_process {
 };
 
 struct oci_mount {
-        char *destination;
+        char *destination;  /* always absolute: a relative one (deprecated) gets a leading "/" */
+        bool destination_was_relative;
         char *source;
         char *type;
         char **options;     /* raw strings; mount-options.c turns them into flags */
@@ -225,7 +226,8 @@ int oci_spec_load(const char *bundle, struct oci_spec **ret, char **ret_error);
 void oci_spec_free(struct oci_spec *s);
 
 /* What the CLI should warn about before it goes on (runc warns likewise): capability names
- * this kernel/libcap does not know (ignored), an ociVersion newer than husk implements (fields
+ * this kernel/libcap does not know (ignored), relative mount destinations (deprecated, taken from
+ * "/"), an ociVersion newer than husk implements (fields
  * husk does not know are ignored). *ret is a NULL-terminated list of messages that start with the
  * JSON path, NULL when there is nothing to say. Returns 0 or -ENOMEM. */
 int oci_spec_warnings(const struct oci_spec *s, char ***ret);

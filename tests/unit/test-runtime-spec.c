@@ -214,14 +214,16 @@ Test(spec, runc_and_crun_templates_parse) {
 Test(spec, warnings_for_unknown_capabilities_and_newer_versions) {
         static const char cfg[] =
                 "{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],"
-                "\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FUTURE\"],\"ambient\":[\"CAP_FUTURE\"]}}}";
+                "\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_FUTURE\"],\"ambient\":[\"CAP_FUTURE\"]}},"
+                "\"mounts\":[{\"destination\":\"/ok\"},{\"destination\":\"data\",\"type\":\"tmpfs\"}]}";
         struct oci_spec *s = NULL;
         char **w = NULL;
         cr_assert_eq(oci_spec_parse(cfg, strlen(cfg), &s, NULL), 0);
         cr_assert_eq(oci_spec_warnings(s, &w), 0);
-        cr_assert_eq(strv_length(w), 2);
+        cr_assert_eq(strv_length(w), 3);
         cr_expect_str_eq(w[0], "process.capabilities: unknown capability \"CAP_FUTURE\" ignored");
-        cr_expect(strncmp(w[1], "ociVersion: 1.3.0 is newer", 26) == 0, "got '%s'", w[1]);
+        cr_expect_str_eq(w[1], "mounts[1].destination: \"data\" is relative, taken as \"/data\" (deprecated)");
+        cr_expect(strncmp(w[2], "ociVersion: 1.3.0 is newer", 26) == 0, "got '%s'", w[2]);
         strv_free(w);
         oci_spec_free(s);
 
