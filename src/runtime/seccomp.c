@@ -294,6 +294,23 @@ int seccomp_install(const struct husk_seccomp *f, int *ret_listener_fd, char **r
         return 0;
 }
 
+int seccomp_debug_notes(const struct husk_seccomp *f, char ***ret_lines) {
+        _cleanup_strv_free_ char **lines = NULL;
+
+        for (size_t i = 0; f->skipped && f->skipped[i]; i++) {
+                _cleanup_free_ char *m = NULL;
+                if (asprintf(&m, "seccomp: unknown syscall \"%s\" skipped", f->skipped[i]) < 0 ||
+                    strv_extend(&lines, m) < 0)
+                        return -ENOMEM;
+        }
+        _cleanup_free_ char *m = NULL;
+        if (asprintf(&m, "seccomp: BPF program (%zu instructions) %s", f->n_bpf,
+                     f->from_cache ? "loaded from the cache" : "compiled") < 0 || strv_extend(&lines, m) < 0)
+                return -ENOMEM;
+        *ret_lines = TAKE_PTR(lines);
+        return 0;
+}
+
 /* libseccomp's pseudo syscall numbers: -101.. for socketcall and -201.. for ipc multiplexed calls
  * (real on arches such as x86, reached through the multiplexer), -10000 and below for syscalls
  * that the arch lacks (libseccomp src/syscalls.h). */

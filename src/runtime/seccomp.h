@@ -77,6 +77,11 @@ int seccomp_install(const struct husk_seccomp *f, int *ret_listener_fd, char **r
 bool seccomp_install_early(const struct oci_spec *spec);
 void husk_seccomp_free(struct husk_seccomp *f);
 
+/* The debug messages the caller should log after seccomp_prepare*() (the library does not log):
+ * "seccomp: unknown syscall \"foo\" skipped" for each skipped name (runc logs these at debug
+ * level), and "seccomp: BPF program (N instructions) loaded from the cache" or "... compiled". */
+int seccomp_debug_notes(const struct husk_seccomp *f, char ***ret_lines);
+
 /* For `husk policy check`: each syscall name that is not a syscall of one of the profile's
  * architectures (the native one when none is declared), as a message
  * `linux.seccomp.syscalls[3].names[0]: "newfstatat" is not a syscall on SCMP_ARCH_X86`; an empty

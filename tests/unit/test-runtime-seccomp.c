@@ -221,6 +221,10 @@ Test(seccomp_filter, unknown_syscall_skipped_or_fatal) {
         cr_assert_eq(seccomp_prepare(s, NULL, &f, &err), 0);
         cr_assert_str_eq(f->skipped[0], "no_such_syscall");
         cr_assert_null(f->skipped[1]);
+        _cleanup_strv_free_ char **notes = NULL;
+        cr_assert_eq(seccomp_debug_notes(f, &notes), 0);
+        cr_assert_str_eq(notes[0], "seccomp: unknown syscall \"no_such_syscall\" skipped");
+        cr_assert(strstr(notes[1], "compiled"), "%s", notes[1]);
         husk_seccomp_free(f);
         f = NULL;
 
