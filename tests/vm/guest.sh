@@ -10,10 +10,11 @@
 #   boot-failed  setup failed; contents: why (the VM powers off right after)
 #   N.start      case N (from 1) has started
 #   N.log        case N's stdout and stderr, then the harness's notes about it ("vm: ...")
-#   N.rc         "RC SECONDS TIMEDOUT LEAKED", renamed into place last: case N is done
+#   N.rc         "RC SECONDS TIMEDOUT LEAKED end", written last: case N is done (a reader
+#                that sees no "end" yet has caught the file between open and write)
 #   done         every case ran
 # Results travel as files rather than console markers, so kernel messages on the serial
-# console cannot garble them; a file either exists complete or not at all.
+# console cannot garble them.
 set -u
 shopt -s globstar nullglob
 ctl=/run/husk-vm
@@ -108,8 +109,9 @@ list_processes() {
 		read -r stat <"$d/stat" 2>/dev/null || continue
 		name=${stat#*(}
 		name=${name%)*}
-		rest=${stat##*) }
-		read -r _ ppid _ <<<"$rest"
+		rest=${stat##*) } # "STATE PPID ..."
+		rest=${rest#* }
+		ppid=${rest%% *}
 		((ppid == 2)) && continue
 		echo "$pid $name"
 	done
@@ -153,16 +155,19 @@ clean_up_after() {
 # Run case N (path, timeout in seconds) with the harness's environment in a fresh cwd and
 # record the outcome as described at the top.
 run_case() {
-	local n=$1 path=$2 timeout=$3 dir cgroups mounts t0 t1 ms rc secs timedout=0 leaked=0
+	local n=$1 path=$2 timeout=$3 dir=$casedirs/$1 cgroups mounts t0 t1 ms rc secs timedout=0 leaked=0
 	local log=$ctl/$n.log
 	: >"$ctl/$n.start"
 	say "case $n: $path (timeout ${timeout}s)"
-	dir=$(mktemp -d /tmp/husk-vm-case.XXXXXX)
 	cgroups=$(list_cgroups)
 	mounts=$(list_mounts)
 	t0=${EPOCHREALTIME/./}
-	(cd "$dir" && exec timeout -k 10 "$timeout" env -i "${case_env[@]}" "$path") \
-		</dev/null >"$log" 2>&1
+	# Only case_env in the environment; no env(1): under TCG every exec costs.
+	(
+		for v in $(compgen -e); do unset "$v"; done
+		export "${case_env[@]}"
+		cd "$dir" && exec timeout -k 10 "$timeout" "$path"
+	) </dev/null >"$log" 2>&1
 	rc=$?
 	t1=${EPOCHREALTIME/./}
 	ms=$(((t1 - t0) / 1000))
@@ -174,8 +179,7 @@ run_case() {
 	clean_up_after "$cgroups" "$mounts" >>"$log" || leaked=1
 	rm -rf --one-file-system "$dir"
 	((shell)) && cat "$log"
-	echo "$rc $secs $timedout $leaked" >"$ctl/$n.rc.tmp"
-	mv "$ctl/$n.rc.tmp" "$ctl/$n.rc"
+	echo "$rc $secs $timedout $leaked end" >"$ctl/$n.rc"
 	say "case $n: exit $rc after ${secs}s"
 }
 
@@ -188,7 +192,7 @@ interactive_shell() {
 }
 
 main() {
-	local i
+	local i casedirs
 	[[ -r $ctl/config ]] || boot_failed "$ctl/config missing"
 	# shellcheck source=/dev/null
 	. "$ctl/config"
@@ -197,6 +201,14 @@ main() {
 	setup_system
 	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
 		"controllers: $(</sys/fs/cgroup/cgroup.subtree_control)" >"$ctl/booted"
+	# Every case's cwd at once (one exec rather than one per case), each removed after it.
+	local dirs=()
+	until
+		casedirs=/tmp/husk-vm.$RANDOM$RANDOM
+		dirs=("$casedirs")
+		for i in "${!case_paths[@]}"; do dirs+=("$casedirs/$((i + 1))"); done
+		mkdir -m 0755 "${dirs[@]}" 2>/dev/null
+	do :; done
 	for i in "${!case_paths[@]}"; do
 		run_case "$((i + 1))" "${case_paths[i]}" "${case_timeouts[i]}"
 	done
@@ -205,4 +217,5 @@ main() {
 	power_off
 }
 
-main
+# Sourcing (to time or test the functions) must not start the run.
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main

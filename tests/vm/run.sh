@@ -25,7 +25,7 @@ default_timeout=${HUSK_VM_CASE_TIMEOUT:-120}
 boot_timeout=${HUSK_VM_BOOT_TIMEOUT:-180}
 grace=${HUSK_VM_GRACE:-60}
 
-rundir='' qpid='' failed=0 next=1 t_boot=''
+rundir='' qpid='' failed=0 next=1 t_boot='' t_last='' case_ms=0 n_done=0
 
 usage() {
 	cat <<EOF
@@ -146,6 +146,17 @@ cleanup() {
 	fi
 }
 
+# Remove run directories of earlier runs that were SIGKILLed (their pid is gone); qemu died
+# with them (parent-death signal).
+remove_stale_rundirs() {
+	local d pid
+	for d in "$1"/vm-run.*; do
+		[[ -f $d/pid ]] || continue
+		read -r pid <"$d/pid" || continue
+		kill -0 "$pid" 2>/dev/null || rm -rf "$d"
+	done
+}
+
 # The run directory: initramfs, serial.log and ctl/ (the guest's writable 9p share).
 make_rundir() {
 	local parent=${HUSK_VM_TMPDIR:-}
@@ -153,7 +164,9 @@ make_rundir() {
 		parent=$build_dir/tests/vm
 		[[ -d $parent && -w $parent ]] || parent=${TMPDIR:-/tmp}
 	fi
+	remove_stale_rundirs "$parent"
 	rundir=$(mktemp -d "$parent/vm-run.XXXXXX")
+	echo $$ >"$rundir/pid"
 	# qemu's -virtfs splits its argument at commas.
 	[[ $rundir != *,* ]] || { echo "run.sh: $rundir: path contains ','" >&2; exit 1; }
 	mkdir "$rundir/ctl"
@@ -186,10 +199,20 @@ qemu_command() {
 	fi
 }
 
+# Whether case N is done: ctl/N.rc exists and is complete.
+case_done() {
+	local line=''
+	[[ -f $rundir/ctl/$1.rc ]] && read -r line <"$rundir/ctl/$1.rc"
+	[[ $line == *" end" ]]
+}
+
 # Print case N's TAP point from ctl/N.rc and ctl/N.log.
 report_case() {
 	local n=$1 name=${case_names[$1 - 1]} rc secs timedout leaked log=$rundir/ctl/$1.log
-	read -r rc secs timedout leaked <"$rundir/ctl/$n.rc"
+	read -r rc secs timedout leaked _ <"$rundir/ctl/$n.rc"
+	t_last=$EPOCHREALTIME
+	case_ms=$((case_ms + 10#${secs/./}))
+	n_done=$((n_done + 1))
 	[[ -f $log ]] && comment_file "$log"
 	echo "# $name: exit status $rc after ${secs}s"
 	if ((timedout || leaked)) || ((rc != 0 && rc != 77)); then
@@ -225,6 +248,20 @@ report_lost() {
 	next=$n
 }
 
+# Timing summary: boot, time in the cases, and the harness's overhead per case (host time
+# from boot to the last result, minus the cases' own time, over the cases).
+summary() {
+	local t0=$1 line
+	line="# vm: total $(elapsed "$t0" "$EPOCHREALTIME")s"
+	[[ -n $t_boot ]] && line+="; boot $(elapsed "$t0" "$t_boot")s"
+	if ((n_done > 0)); then
+		line+="; cases $(awk -v c="$case_ms" 'BEGIN { printf "%.1f", c / 1000 }')s"
+		line+="; overhead per case $(awk -v a="$t_boot" -v b="$t_last" -v c="$case_ms" -v n="$n_done" \
+			'BEGIN { printf "%.2f", (b - a - c / 1000) / n }')s"
+	fi
+	echo "$line"
+}
+
 # Watch the control share while qemu runs: report each case as it completes, and kill qemu
 # when a deadline passes: boot_timeout for the boot, a case's timeout + grace from its start
 # (the guest's own `timeout` should have fired long before), grace for the power-off, and
@@ -242,7 +279,7 @@ watch_vm() {
 			echo "# vm: booted in $(elapsed "$t0" "$t_boot")s: $(<"$rundir/ctl/booted")"
 			continue
 		fi
-		if ((next <= ${#case_names[@]})) && [[ -f $rundir/ctl/$next.rc ]]; then
+		if ((next <= ${#case_names[@]})) && case_done "$next"; then
 			report_case "$next"
 			next=$((next + 1))
 			last=$EPOCHSECONDS
@@ -269,7 +306,7 @@ watch_vm() {
 			else
 				echo "# vm: did not power off within ${grace}s after the last case (killed)"
 			fi
-			echo "# vm: total $(elapsed "$t0" "$EPOCHREALTIME")s"
+			summary "$t0"
 			return
 		fi
 		sleep 0.2
@@ -277,7 +314,7 @@ watch_vm() {
 	wait "$qpid" && rc=0 || rc=$?
 	qpid=''
 	# The last results may have landed between the final check and qemu's exit.
-	while ((next <= ${#case_names[@]})) && [[ -f $rundir/ctl/$next.rc ]]; do
+	while ((next <= ${#case_names[@]})) && case_done "$next"; do
 		report_case "$next"
 		next=$((next + 1))
 	done
@@ -286,7 +323,7 @@ watch_vm() {
 	elif ((next <= ${#case_names[@]})); then
 		report_lost "the VM stopped early (qemu exit status $rc)"
 	fi
-	echo "# vm: total $(elapsed "$t0" "$EPOCHREALTIME")s"
+	summary "$t0"
 }
 
 main() {
@@ -303,7 +340,7 @@ main() {
 	if ((shell)); then
 		"${qemu[@]}" -serial mon:stdio || true
 		for ((next = 1; next <= ${#case_names[@]}; )); do
-			[[ -f $rundir/ctl/$next.rc ]] || break
+			case_done "$next" || break
 			report_case "$next"
 			next=$((next + 1))
 		done
