@@ -2,7 +2,8 @@
  * The user namespace an idmapped mount is mapped through (mount_setattr(2) MOUNT_ATTR_IDMAP needs
  * an fd of a user namespace; its maps are the mount's uidMappings/gidMappings). A child unshares
  * CLONE_NEWUSER and waits; we write its maps from outside (as crun 1.8 does in
- * get_idmapped_mount), take /proc/<pid>/ns/user, and end it. */
+ * get_idmapped_mount), take /proc/<pid>/ns/user, and end it. Before the pivot /proc may belong
+ * to an outer PID namespace: the child tells its pid as that /proc numbers it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -16,9 +17,10 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "mount-internal.h"
+#include "parse.h"
 #include "spec.h"
 
-static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m, size_t n) {
+static int write_map(int pid, const char *file, const struct oci_id_mapping *m, size_t n) {
         char path[64], buf[4096];
         size_t pos = 0;
 
@@ -37,8 +39,8 @@ static int write_map(pid_t pid, const char *file, const struct oci_id_mapping *m
 int mnt_userns_fd(const struct oci_id_mapping *uid, size_t n_uid,
                   const struct oci_id_mapping *gid, size_t n_gid, int *ret_fd) {
         int sync[2] = { -EBADF, -EBADF };
-        char path[64], c = 0;
-        int r = 0, fd = -EBADF;
+        char path[64] = "";
+        int r = 0, fd = -EBADF, procpid = 0;
         pid_t pid;
 
         if (n_uid == 0 || n_gid == 0)
@@ -52,23 +54,27 @@ int mnt_userns_fd(const struct oci_id_mapping *uid, size_t n_uid,
         }
         if (pid == 0) {
                 close(sync[0]);
-                c = unshare(CLONE_NEWUSER) < 0 ? 1 : 0;
-                (void) !write(sync[1], &c, 1);
+                /* Our pid as /proc (perhaps of another PID namespace than ours) numbers it. */
+                if (unshare(CLONE_NEWUSER) < 0 || readlink("/proc/self", path, sizeof(path) - 1) < 0)
+                        path[0] = '\0';
+                (void) !write(sync[1], path, sizeof(path));
                 close(sync[1]);
                 for (;;)
                         pause();
         }
         safe_close(sync[1]);
         sync[1] = -EBADF;
-        if (read(sync[0], &c, 1) != 1 || c != 0) {
+        memset(path, 0, sizeof(path));
+        if (read(sync[0], path, sizeof(path)) != (ssize_t) sizeof(path) || !path[0] ||
+            safe_atoi(path, &procpid) < 0) {
                 r = -EPERM;
                 goto kill_child;
         }
-        r = write_map(pid, "uid_map", uid, n_uid);
+        r = write_map(procpid, "uid_map", uid, n_uid);
         if (r >= 0)
-                r = write_map(pid, "gid_map", gid, n_gid);
+                r = write_map(procpid, "gid_map", gid, n_gid);
         if (r >= 0) {
-                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int) pid);
+                snprintf(path, sizeof(path), "/proc/%d/ns/user", procpid);
                 fd = open(path, O_RDONLY | O_CLOEXEC);
                 if (fd < 0)
                         r = -errno;
