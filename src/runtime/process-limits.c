@@ -38,6 +38,16 @@ int process_apply_rlimits(const struct oci_process *p, char **err) {
                 if (setrlimit(l->resource, &want) == 0)
                         continue;
                 int e = errno;
+                uint64_t nr_open = 0;
+                _cleanup_free_ char *line = NULL;
+                /* setrlimit(2): RLIMIT_NOFILE above fs.nr_open is EPERM even with CAP_SYS_RESOURCE. */
+                if (e == EPERM && l->resource == RLIMIT_NOFILE &&
+                    read_one_line_at(AT_FDCWD, "/proc/sys/fs/nr_open", &line) >= 0 &&
+                    safe_atou64(line, &nr_open) >= 0 && want.rlim_max > nr_open) {
+                        json_errorf(err, "process.rlimits[%zu] (%s): the hard limit %s is above fs.nr_open (%ju): %s",
+                                    i, l->type, fmt_limit(b, sizeof b, want.rlim_max), (uintmax_t) nr_open, strerror(e));
+                        return -e;
+                }
                 if (e == EPERM && getrlimit(l->resource, &cur) == 0 && want.rlim_max > cur.rlim_max) {
                         json_errorf(err, "process.rlimits[%zu] (%s): raising the hard limit from %s to %s needs "
                                     "CAP_SYS_RESOURCE: %s", i, l->type, fmt_limit(a, sizeof a, cur.rlim_max),
