@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * linux.seccomp JSON -> struct oci_seccomp (see seccomp-spec.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -40,16 +41,6 @@ const char *const oci_seccomp_op_names[] = {
         [_OCI_SECCOMP_OP_MAX]      = NULL,
 };
 
-static const struct {
-        const char *name;
-        unsigned flag;
-} flag_table[] = {
-        { "SECCOMP_FILTER_FLAG_TSYNC",              OCI_SECCOMP_FLAG_TSYNC },
-        { "SECCOMP_FILTER_FLAG_LOG",                OCI_SECCOMP_FLAG_LOG },
-        { "SECCOMP_FILTER_FLAG_SPEC_ALLOW",         OCI_SECCOMP_FLAG_SPEC_ALLOW },
-        { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", OCI_SECCOMP_FLAG_WAIT_KILLABLE_RECV },
-};
-
 const char *const oci_seccomp_flag_names[] = {
         "SECCOMP_FILTER_FLAG_TSYNC",
         "SECCOMP_FILTER_FLAG_LOG",
@@ -57,29 +48,16 @@ const char *const oci_seccomp_flag_names[] = {
         "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
         NULL,
 };
-
-/* The architectures this libseccomp build knows (newer ones only when its header defines them). */
-#define ARCH(a) { "SCMP_ARCH_" #a, SCMP_ARCH_##a }
-static const struct {
-        const char *name;
-        uint32_t token;
-} arch_table[] = {
-        ARCH(X86), ARCH(X86_64), ARCH(X32), ARCH(ARM), ARCH(AARCH64),
-        ARCH(MIPS), ARCH(MIPS64), ARCH(MIPS64N32), ARCH(MIPSEL), ARCH(MIPSEL64), ARCH(MIPSEL64N32),
-        ARCH(PPC), ARCH(PPC64), ARCH(PPC64LE), ARCH(S390), ARCH(S390X), ARCH(PARISC), ARCH(PARISC64),
-        ARCH(RISCV64),
-#ifdef SCMP_ARCH_LOONGARCH64
-        ARCH(LOONGARCH64),
-#endif
-#ifdef SCMP_ARCH_M68K
-        ARCH(M68K),
-#endif
-#ifdef SCMP_ARCH_SHEB
-        ARCH(SHEB), ARCH(SH),
-#endif
+static const unsigned flag_bits[] = {   /* parallel to oci_seccomp_flag_names */
+        OCI_SECCOMP_FLAG_TSYNC,
+        OCI_SECCOMP_FLAG_LOG,
+        OCI_SECCOMP_FLAG_SPEC_ALLOW,
+        OCI_SECCOMP_FLAG_WAIT_KILLABLE_RECV,
 };
-#undef ARCH
+_Static_assert(ELEMENTSOF(flag_bits) + 1 == ELEMENTSOF(oci_seccomp_flag_names), "flag tables differ");
 
+/* The architectures this libseccomp build knows (newer ones only when its header defines them);
+ * the token of "SCMP_ARCH_X86_64" is what seccomp_arch_resolve_name("x86_64") says. */
 #define ARCH_NAME(a) "SCMP_ARCH_" #a
 const char *const oci_seccomp_arch_names[] = {
         ARCH_NAME(X86), ARCH_NAME(X86_64), ARCH_NAME(X32), ARCH_NAME(ARM), ARCH_NAME(AARCH64),
@@ -100,6 +78,22 @@ const char *const oci_seccomp_arch_names[] = {
 };
 #undef ARCH_NAME
 
+/* "SCMP_ARCH_X86_64" -> libseccomp's token, 0 when unknown. */
+static uint32_t arch_token(const char *name) {
+        char lower[32];
+        size_t n = strlen("SCMP_ARCH_"), i = 0;
+
+        if (strncmp(name, "SCMP_ARCH_", n) != 0 || strlen(name + n) >= sizeof lower)
+                return 0;
+        for (const char *p = name + n; *p; p++)
+                lower[i++] = (char) tolower((unsigned char) *p);
+        lower[i] = '\0';
+        for (size_t k = 0; oci_seccomp_arch_names[k]; k++)
+                if (strcmp(oci_seccomp_arch_names[k], name) == 0)
+                        return seccomp_arch_resolve_name(lower);
+        return 0;
+}
+
 const char *oci_seccomp_action_to_string(enum oci_seccomp_action a) {
         return a >= 0 && a < _OCI_SECCOMP_ACT_MAX ? oci_seccomp_action_names[a] : NULL;
 }
@@ -109,9 +103,9 @@ const char *oci_seccomp_op_to_string(enum oci_seccomp_op op) {
 }
 
 const char *oci_seccomp_arch_to_string(uint32_t arch) {
-        for (size_t i = 0; i < ELEMENTSOF(arch_table); i++)
-                if (arch_table[i].token == arch)
-                        return arch_table[i].name;
+        for (size_t i = 0; arch != 0 && oci_seccomp_arch_names[i]; i++)
+                if (arch_token(oci_seccomp_arch_names[i]) == arch)
+                        return oci_seccomp_arch_names[i];
         return NULL;
 }
 
@@ -275,13 +269,11 @@ static int parse_architectures(json_t *j, const char *path, struct oci_seccomp *
         if (!s->architectures)
                 return -ENOMEM;
         for (size_t i = 0; names[i]; i++) {
-                size_t k = 0;
-                while (k < ELEMENTSOF(arch_table) && strcmp(names[i], arch_table[k].name) != 0)
-                        k++;
-                if (k == ELEMENTSOF(arch_table))
+                uint32_t token = arch_token(names[i]);
+                if (token == 0)
                         return json_errorf(err, "%s.architectures[%zu]: unknown architecture \"%s\"",
                                            path, i, names[i]);
-                s->architectures[s->n_architectures++] = arch_table[k].token;
+                s->architectures[s->n_architectures++] = token;
         }
         return 0;
 }
@@ -293,11 +285,11 @@ static int parse_flags(json_t *j, const char *path, struct oci_seccomp *s, char 
                 return r;
         for (size_t i = 0; names[i]; i++) {
                 size_t k = 0;
-                while (k < ELEMENTSOF(flag_table) && strcmp(names[i], flag_table[k].name) != 0)
+                while (k < ELEMENTSOF(flag_bits) && strcmp(names[i], oci_seccomp_flag_names[k]) != 0)
                         k++;
-                if (k == ELEMENTSOF(flag_table))
+                if (k == ELEMENTSOF(flag_bits))
                         return json_errorf(err, "%s.flags[%zu]: unknown flag \"%s\"", path, i, names[i]);
-                s->flags |= flag_table[k].flag;
+                s->flags |= flag_bits[k];
         }
         return 0;
 }
