@@ -186,11 +186,38 @@ static void print_plan(const struct husk_limits_snapshot *s, const struct limits
                        fmt_bytes(b2, sizeof b2, a->reserve));
 }
 
-static void print_human(const struct husk_limits_snapshot *s, const struct limits_args *a) {
+static const struct { const char *name; unsigned what; } controllers[] = {
+        { "cpu", HUSK_LIMITS_CPU },
+        { "memory", HUSK_LIMITS_MEMORY },
+        { "pids", HUSK_LIMITS_PIDS },
+};
+
+/* The process's cgroup directories: one line when every controller shares it (v2). */
+static void print_dirs(const struct husk_limits *l) {
+        const char *first = husk_limits_cgroup_dir(l, HUSK_LIMITS_CPU);
+        bool same = true;
+        for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
+                const char *d = husk_limits_cgroup_dir(l, controllers[i].what);
+                same = same && d && first && strcmp(d, first) == 0;
+        }
+        if (same) {
+                printf("  %-12s %s\n", "directory", first);
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
+                const char *d = husk_limits_cgroup_dir(l, controllers[i].what);
+                if (d)
+                        printf("  %-12s %s\n", controllers[i].name, d);
+        }
+}
+
+static void print_human(const struct husk_limits *l, const struct husk_limits_snapshot *s,
+                        const struct limits_args *a) {
         char b[32];
         printf("cgroup       %s%s%s\n", husk_cgroup_version_to_string(s->version),
                s->flags & HUSK_SNAPSHOT_DISABLED ? " (disabled by HUSK_LIMITS_DISABLE: nothing read)" : "",
                s->flags & HUSK_SNAPSHOT_PARTIAL ? " (partial: some files could not be read)" : "");
+        print_dirs(l);
         printf("host         %u CPUs, %s\n", s->host_cpus, fmt_bytes(b, sizeof b, s->host_memory));
         printf("cpu\n");
         print_limit("cpu.max", &s->cpu_quota, UNIT_QUOTA, s->cpu_period);
@@ -227,7 +254,8 @@ static json_t *json_limit(const struct husk_limit *l) {
         return o;
 }
 
-static json_t *json_snapshot(const struct husk_limits_snapshot *s, const struct limits_args *a) {
+static json_t *json_snapshot(const struct husk_limits *l, const struct husk_limits_snapshot *s,
+                             const struct limits_args *a) {
         json_t *cpu = json_object(), *mem = json_object(), *plan = json_object(), *root = json_object();
         json_t *quota = json_limit(&s->cpu_quota);
         json_object_set_new(quota, "period", s->cpu_period ? json_integer((json_int_t) s->cpu_period) : json_null());
@@ -253,6 +281,12 @@ static json_t *json_snapshot(const struct husk_limits_snapshot *s, const struct 
         json_object_set_new(root, "cgroup_version", json_string(husk_cgroup_version_to_string(s->version)));
         json_object_set_new(root, "disabled", json_boolean(s->flags & HUSK_SNAPSHOT_DISABLED));
         json_object_set_new(root, "partial", json_boolean(s->flags & HUSK_SNAPSHOT_PARTIAL));
+        json_t *dirs = json_object();
+        for (size_t i = 0; i < ELEMENTSOF(controllers); i++) {
+                const char *d = husk_limits_cgroup_dir(l, controllers[i].what);
+                json_object_set_new(dirs, controllers[i].name, d ? json_string(d) : json_null());
+        }
+        json_object_set_new(root, "cgroup_dirs", dirs);
         json_object_set_new(root, "host", json_pack("{s:i, s:I}", "cpus", (int) s->host_cpus, "memory",
                                                     (json_int_t) s->host_memory));
         json_object_set_new(root, "cpu", cpu);
@@ -262,8 +296,9 @@ static json_t *json_snapshot(const struct husk_limits_snapshot *s, const struct 
         return root;
 }
 
-static int print_json(const struct husk_limits_snapshot *s, const struct limits_args *a, size_t flags) {
-        json_t *j = json_snapshot(s, a);
+static int print_json(const struct husk_limits *l, const struct husk_limits_snapshot *s,
+                      const struct limits_args *a, size_t flags) {
+        json_t *j = json_snapshot(l, s, a);
         if (!j)
                 return -ENOMEM;
         int r = json_dumpf(j, stdout, flags | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
@@ -275,10 +310,11 @@ static int print_json(const struct husk_limits_snapshot *s, const struct limits_
 
 /* Sections in output order. The sandbox section (husk/sandbox.h) belongs after "pids" in the
  * human output and as a "sandbox" key in the JSON object. */
-static int print_snapshot(const struct husk_limits_snapshot *s, const struct limits_args *a) {
+static int print_snapshot(const struct husk_limits *l, const struct husk_limits_snapshot *s,
+                          const struct limits_args *a) {
         if (a->json)
-                return print_json(s, a, a->watch ? JSON_COMPACT : JSON_INDENT(2));
-        print_human(s, a);
+                return print_json(l, s, a, a->watch ? JSON_COMPACT : JSON_INDENT(2));
+        print_human(l, s, a);
         fflush(stdout);
         return 0;
 }
@@ -350,9 +386,16 @@ static int watch_loop(struct husk_limits *l, const struct limits_args *a, struct
                         return log_error_errno(r, "limits: read: %m");
                 if (a->json) {
                         if (moved || !snapshots_equal(&s, prev))
-                                (void) print_snapshot(&s, a);
-                } else if (print_changes(prev, &s) == 0 && moved)
-                        printf("cgroup: moved, limits unchanged\n");
+                                (void) print_snapshot(l, &s, a);
+                } else {
+                        if (moved) {
+                                const char *d = husk_limits_cgroup_dir(l, HUSK_LIMITS_MEMORY);
+                                if (!d)
+                                        d = husk_limits_cgroup_dir(l, HUSK_LIMITS_CPU);
+                                printf("cgroup: moved to %s\n", d ? d : "(no cgroup)");
+                        }
+                        (void) print_changes(prev, &s);
+                }
                 fflush(stdout);
                 *prev = s;
         }
@@ -400,7 +443,7 @@ int verb_limits(int argc, char **argv, const struct global_args *g) {
         r = husk_limits_read(l, &s);
         if (r < 0)
                 log_error_errno(r, "limits: read: %m");
-        else if ((r = print_snapshot(&s, &a)) < 0)
+        else if ((r = print_snapshot(l, &s, &a)) < 0)
                 log_error_errno(r, "limits: writing the output: %m");
         else if (a.watch) {
                 setvbuf(stdout, NULL, _IOLBF, 0);

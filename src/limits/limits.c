@@ -147,6 +147,27 @@ int husk_limits_open(struct husk_limits **ret, const struct husk_limits_options 
         return 0;
 }
 
+const char *husk_limits_cgroup_dir(const struct husk_limits *l, unsigned what) {
+        enum cg_controller c;
+        if (!l)
+                return NULL;
+        switch (what) {
+        case HUSK_LIMITS_CPU:
+                c = CG_CTRL_CPU;
+                break;
+        case HUSK_LIMITS_MEMORY:
+                c = CG_CTRL_MEMORY;
+                break;
+        case HUSK_LIMITS_PIDS:
+                c = CG_CTRL_PIDS;
+                break;
+        default:
+                return NULL;
+        }
+        const struct cg_chain *ch = &l->chains[c];
+        return ch->n_levels > 0 && ch->error >= 0 ? ch->levels[0].dir : NULL;
+}
+
 struct husk_limits *husk_limits_free(struct husk_limits *l) {
         if (!l)
                 return NULL;

@@ -15,9 +15,11 @@ json=$("$husk" limits --json --sysroot "$fix/v2-nested-parent")
 keys=$(jq -c '[paths(type != "object" and type != "array") | map(tostring) | join(".")] | map(select(startswith("memory.max")))' <<<"$json")
 assert_eq '["memory.max.state","memory.max.value","memory.max.source","memory.max.clamped","memory.max.hidden_ancestors","memory.max.override","memory.max.unsupported","memory.max.hierarchical","memory.max.error"]' \
 	"$keys" "keys of a limit"
-assert_eq 'cgroup_version,disabled,partial,host,cpu,memory,pids,plan' "$(jq -r 'keys_unsorted | join(",")' <<<"$json")" "top-level keys"
+assert_eq 'cgroup_version,disabled,partial,cgroup_dirs,host,cpu,memory,pids,plan' "$(jq -r 'keys_unsorted | join(",")' <<<"$json")" "top-level keys"
 assert_eq 'workers,rounding,min_workers,heap_goal,heap_ratio,heap_reserve' "$(jq -r '.plan | keys_unsorted | join(",")' <<<"$json")" "plan keys"
 assert_eq "limited 536870912 /sys/fs/cgroup/kubepods/pod1" "$(jq -r '.memory.max | "\(.state) \(.value) \(.source)"' <<<"$json")" "memory.max"
+assert_eq '{"cpu":"/sys/fs/cgroup/kubepods/pod1/ctr","memory":"/sys/fs/cgroup/kubepods/pod1/ctr","pids":"/sys/fs/cgroup/kubepods/pod1/ctr"}' \
+	"$(jq -c .cgroup_dirs <<<"$json")" "cgroup_dirs"
 assert_eq "2 quota 200000 100000" "$(jq -r '.cpu | "\(.effective) \(.bound_by) \(.quota.value) \(.quota.period)"' <<<"$json")" "cpu"
 assert_eq "2 483183820" "$(jq -r '.plan | "\(.workers) \(.heap_goal)"' <<<"$json")" "plan"
 
@@ -68,7 +70,8 @@ echo 268435456 >"$tmp/sys/fs/cgroup/kubepods/pod1/memory.max"
 wait_until 10 grep -qxF "memory.max: 512.0 MiB -> 256.0 MiB from /sys/fs/cgroup/kubepods/pod1" "$tmp/watch.out" ||
 	fail "no line for the parent's write: $(cat "$tmp/watch.out")"
 echo "0::/kubepods" >"$tmp/proc/self/cgroup"
-wait_until 10 grep -qxF "memory.max: 256.0 MiB -> unlimited" "$tmp/watch.out" ||
+wait_until 10 grep -qxF "memory.max: 256.0 MiB -> unlimited" "$tmp/watch.out" &&
+	grep -qxF "cgroup: moved to /sys/fs/cgroup/kubepods" "$tmp/watch.out" ||
 	fail "no line after the move: $(cat "$tmp/watch.out")"
 
 # --pid of a process in another mount namespace (read through /proc/PID/root)

@@ -214,6 +214,30 @@ Test(limits_fixtures, table) {
                 check_case(&cases[i]);
 }
 
+Test(limits_fixtures, cgroup_dirs) {
+        static const struct { const char *dir; unsigned what; const char *want; } t[] = {
+                { "v1-comount", HUSK_LIMITS_CPU, "/sys/fs/cgroup/cpu,cpuacct/user.slice/app" },
+                { "v1-comount", HUSK_LIMITS_MEMORY, "/sys/fs/cgroup/memory/user.slice/app" },
+                { "v2-bind-subtree", HUSK_LIMITS_PIDS, "/sys/fs/cgroup/worker" },
+                { "no-cgroup", HUSK_LIMITS_MEMORY, NULL },
+                { "outside-ns", HUSK_LIMITS_MEMORY, NULL },
+                { "v2-nested-parent", HUSK_LIMITS_CPU | HUSK_LIMITS_MEMORY, NULL },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                char root[512];
+                snprintf(root, sizeof root, FIX "%s", t[i].dir);
+                struct husk_limits_options o = { .root = root, .flags = HUSK_LIMITS_NO_ENV };
+                struct husk_limits *l = NULL;
+                cr_assert_eq(husk_limits_open(&l, &o), 0);
+                const char *d = husk_limits_cgroup_dir(l, t[i].what);
+                if (t[i].want)
+                        cr_expect(d && strcmp(d, t[i].want) == 0, "%s: '%s'", t[i].dir, d ? d : "(null)");
+                else
+                        cr_expect_null(d, "%s: '%s'", t[i].dir, d);
+                husk_limits_free(l);
+        }
+}
+
 Test(limits_fixtures, malformed_mountinfo_is_an_error) {
         struct husk_limits_options o = { .root = FIX "bad-mountinfo", .flags = HUSK_LIMITS_NO_ENV };
         struct husk_limits *l = (struct husk_limits *) 0x1;

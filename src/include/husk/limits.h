@@ -133,6 +133,11 @@ struct husk_limits;
  * malformed, -ENOMEM. */
 int husk_limits_open(struct husk_limits **ret, const struct husk_limits_options *opts);
 
+/* The process's cgroup directory for what (one of HUSK_LIMITS_CPU, _MEMORY, _PIDS), as the
+ * machine names it; NULL when that controller has none (not mounted, not visible, not asked
+ * for). Valid until husk_limits_free(). */
+const char *husk_limits_cgroup_dir(const struct husk_limits *l, unsigned what);
+
 /* Close every fd and free l. Accepts NULL; returns NULL. */
 struct husk_limits *husk_limits_free(struct husk_limits *l);
 
