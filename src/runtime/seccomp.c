@@ -186,6 +186,11 @@ static int compile(const struct oci_seccomp *s, bool fail_unknown, struct husk_s
                 return errorf_errno(err, r, "linux.seccomp: libseccomp attribute");
         for (size_t i = 0; i < s->n_architectures; i++) {
                 r = seccomp_arch_add(ctx, s->architectures[i]);
+                /* A filter serves one byte order (libseccomp: EDOM). */
+                if (r == -EDOM)
+                        return json_errorf(err, "linux.seccomp.architectures[%zu]: %s has the other byte order "
+                                           "than this machine and cannot share its filter", i,
+                                           oci_seccomp_arch_to_string(s->architectures[i]));
                 if (r < 0 && r != -EEXIST)
                         return errorf_errno(err, r, "linux.seccomp.architectures[%zu]: cannot add %s", i,
                                             oci_seccomp_arch_to_string(s->architectures[i]));
