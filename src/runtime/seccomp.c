@@ -188,8 +188,8 @@ static int compile(const struct oci_seccomp *s, bool fail_unknown, struct husk_s
                 r = seccomp_arch_add(ctx, s->architectures[i]);
                 /* A filter serves one byte order (libseccomp: EDOM). */
                 if (r == -EDOM)
-                        return json_errorf(err, "linux.seccomp.architectures[%zu]: %s has the other byte order "
-                                           "than this machine and cannot share its filter", i,
+                        return json_errorf(err, "linux.seccomp.architectures[%zu]: %s has a different byte order "
+                                           "from this machine and cannot share its filter", i,
                                            oci_seccomp_arch_to_string(s->architectures[i]));
                 if (r < 0 && r != -EEXIST)
                         return errorf_errno(err, r, "linux.seccomp.architectures[%zu]: cannot add %s", i,
