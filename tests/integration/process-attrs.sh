@@ -7,7 +7,9 @@
 . "$(dirname "$0")/lifecycle-lib.sh"
 lc_setup
 
-# One busybox + probe rootfs for every case; each case is a config.json next to it.
+# One busybox + probe rootfs for every case; each case is a config.json next to it. The user
+# namespace cases need the path to be searchable by their unmapped-owner view of it.
+chmod 0755 "$T"
 lc_bundle base /probe
 n=0
 # case_bundle NAME JQ...: $T/NAME/config.json = the base config, root.path made absolute, JQ applied
@@ -58,6 +60,14 @@ assert_eq /tmp "$(val user cwd)" "cwd"
 probe_run umask-default '.process.user.umask = null'
 assert_eq 0022 "$(val umask-default umask)" "default umask"
 run_fails cwd-file 'process.cwd: chdir to "/bin/busybox": Not a directory' '.process.cwd = "/bin/busybox"'
+
+# The same inside a user namespace; an id outside the mappings is refused by name.
+userns='.linux.namespaces += [{"type": "user"}] | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}] | .linux.gidMappings = .linux.uidMappings'
+probe_run userns "$userns" '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5]}'
+assert_eq "1000 1000 5" "$(val userns uid) $(val userns gid) $(val userns groups)" "ids in a user namespace"
+[[ $(val userns ns_user) != "$(readlink /proc/self/ns/user)" ]] || fail "no user namespace"
+run_fails userns-unmapped 'process.user.gid: setresgid(70000): Invalid argument (the gid is not mapped' \
+	"$userns" '.process.user = {"uid": 70000, "gid": 70000}'
 
 # Capabilities: bounding limits what root gets at exec; ambient survives the exec of a non-root
 # process only when also permitted and inheritable. CAP_KILL is bit 5, CAP_CHOWN bit 0.
