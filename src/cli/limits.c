@@ -354,9 +354,13 @@ static unsigned print_changes(const struct husk_limits_snapshot *o, const struct
                 if (same_limit(x, y) && (t[i].u != UNIT_QUOTA || o->cpu_period == n->cpu_period))
                         continue;
                 char a[96], b[96];
-                printf("%s: %s -> %s%s%s\n", t[i].name, fmt_value(a, sizeof a, x, t[i].u, o->cpu_period),
-                       fmt_value(b, sizeof b, y, t[i].u, n->cpu_period), y->source ? " from " : "",
-                       y->source ? y->source : "");
+                fmt_value(a, sizeof a, x, t[i].u, o->cpu_period);
+                fmt_value(b, sizeof b, y, t[i].u, n->cpu_period);
+                if (strcmp(a, b) == 0 && y->source) /* same value, set elsewhere now */
+                        printf("%s: %s, now from %s\n", t[i].name, b, y->source);
+                else
+                        printf("%s: %s -> %s%s%s\n", t[i].name, a, b, y->source ? " from " : "",
+                               y->source ? y->source : "");
                 changed++;
         }
         return changed;

@@ -33,6 +33,7 @@ echo 64M >"$sibling/memory.max"
 json=$(sh -c "echo \$\$ >'$child/cgroup.procs' && exec '$husk' limits --json")
 q() { jq -r "$1" <<<"$json"; }
 assert_eq v2 "$(q .cgroup_version)" "cgroup_version"
+assert_eq "$child" "$(q .cgroup_dirs.memory)" "cgroup_dirs.memory"
 assert_eq $((256 << 20)) "$(q .memory.max.value)" "memory.max value"
 assert_eq "$parent" "$(q .memory.max.source)" "memory.max source (the parent binds)"
 assert_eq false "$(q .memory.max.hidden_ancestors)" "memory.max hidden_ancestors"
@@ -66,6 +67,7 @@ wait_until 30 grep -qF "memory.max: 256.0 MiB -> 200.0 MiB from $parent" watch.o
 echo "$victim" >"$sibling/cgroup.procs"
 wait_until 30 grep -qF "memory.max: 200.0 MiB -> 64.0 MiB from $sibling" watch.out ||
 	fail "--watch did not follow the move to $sibling: $(cat watch.out watch.err)"
+grep -qxF "cgroup: moved to $sibling" watch.out || fail "no 'moved' line: $(cat watch.out)"
 grep -qF "memory.high: 128.0 MiB -> unlimited" watch.out || fail "memory.high after the move: $(cat watch.out)"
 # and the new chain is watched
 echo 32M >"$sibling/memory.max"
