@@ -68,8 +68,8 @@ setup_system() {
 	ln -sfn /proc/self/fd/0 /dev/stdin
 	ln -sfn /proc/self/fd/1 /dev/stdout
 	ln -sfn /proc/self/fd/2 /dev/stderr
-	hostname husk-vm
-	ip link set lo up || boot_failed "ip link set lo up"
+	echo husk-vm >/proc/sys/kernel/hostname
+	ip link set lo up 2>/dev/null || /bin/busybox ip link set lo up || boot_failed "cannot bring lo up"
 }
 
 # Snapshots of what a case might leave behind, as "name " words: cgroup directories and

@@ -42,8 +42,13 @@ die_usage() { echo "run.sh: $*" >&2; exit 2; }
 
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-# Print each line of a file as a TAP comment.
-comment_file() { sed 's/^/# /' "$1"; }
+# Print each line of a file as a TAP comment; of a long file, only the end.
+comment_file() {
+	local lines
+	lines=$(wc -l <"$1")
+	((lines <= 2000)) || echo "# [... first $((lines - 2000)) lines of output cut; --keep keeps them ...]"
+	tail -n 2000 "$1" | sed 's/^/# /'
+}
 
 # The VM cannot run here: skip everything, or fail everything under HUSK_TESTS_MUST_RUN=1.
 skip_all() {
