@@ -206,12 +206,25 @@ static int masked_paths(const struct oci_spec *spec, int root_fd, char **ret_err
         return 0;
 }
 
+static int protect_paths(const struct oci_spec *spec, int root_fd, char **ret_error) {
+        int r = readonly_paths(spec, root_fd, ret_error);
+
+        if (r < 0)
+                return r;
+        return masked_paths(spec, root_fd, ret_error);
+}
+
+static const struct rootfs_options default_options = ROOTFS_OPTIONS_INIT;
+
 int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_abs,
                               const struct rootfs_options *opts, char **ret_error) {
         _cleanup_free_ char *rootfs = NULL;
         _cleanup_close_ int root_fd = -EBADF;
         unsigned long prop;
         int r;
+
+        if (!opts)
+                opts = &default_options;
 
         r = rootfs_canonical(rootfs_abs, &rootfs, ret_error);
         if (r < 0)
@@ -246,8 +259,15 @@ int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_ab
                 if (r < 0)
                         return r;
         }
-        r = readonly_paths(spec, root_fd, ret_error);
-        if (r < 0)
-                return r;
-        return masked_paths(spec, root_fd, ret_error);
+        if (opts->defer_protected_paths)
+                return 0;
+        return protect_paths(spec, root_fd, ret_error);
+}
+
+int rootfs_protect_paths(const struct oci_spec *spec, char **ret_error) {
+        _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        if (root_fd < 0)
+                return mnt_errorf(ret_error, -errno, "open /");
+        return protect_paths(spec, root_fd, ret_error);
 }

@@ -92,6 +92,8 @@ bool rootfs_mount_is_dev_bind(const struct oci_mount *m) {
         return bind;
 }
 
+static const struct rootfs_options default_options = ROOTFS_OPTIONS_INIT;
+
 int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
                      const struct rootfs_options *opts, char **ret_error) {
         _cleanup_free_ char *rootfs = NULL;
@@ -100,6 +102,9 @@ int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
         unsigned long prop;
         struct mnt_ctx c;
         int r;
+
+        if (!opts)
+                opts = &default_options;
 
         r = rootfs_canonical(rootfs_abs, &rootfs, ret_error);
         if (r < 0)

@@ -27,19 +27,28 @@ struct rootfs_options {
         int console_fd;     /* pty slave to bind on /dev/console (process.terminal), or -1:
                              * rootfs_mount_all() binds it when >= 0 */
         const char *bundle; /* relative bind mount sources are taken from here (NULL: cwd) */
+        bool defer_protected_paths; /* rootfs_pivot_and_finalize() leaves maskedPaths and
+                             * readonlyPaths to a later rootfs_protect_paths() call, so that
+                             * linux.sysctl can still write /proc/sys (runc's order) */
 };
 
-#define ROOTFS_OPTIONS_INIT { .no_pivot = false, .in_userns = false, .console_fd = -1, .bundle = NULL }
+#define ROOTFS_OPTIONS_INIT { .no_pivot = false, .in_userns = false, .console_fd = -1, .bundle = NULL, \
+                              .defer_protected_paths = false }
 
-/* Prepare the rootfs at rootfs_abs (absolute, already resolved) in the current mount namespace.
+/* Prepare the rootfs at rootfs_abs (absolute) in the current mount namespace; opts may be NULL.
  * Must be called in a private mount namespace (CLONE_NEWNS). */
 int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
                      const struct rootfs_options *opts, char **ret_error);
 
 /* Make rootfs_abs the root of the mount namespace and apply what must happen after the last
- * mount: maskedPaths, readonlyPaths, root.readonly, rootfsPropagation. Leaves cwd at "/". */
+ * mount: rootfsPropagation, process.cwd created, /dev and root.readonly, then (unless
+ * opts->defer_protected_paths) readonlyPaths and maskedPaths. Leaves cwd at "/". */
 int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_abs,
                               const struct rootfs_options *opts, char **ret_error);
+
+/* After the pivot: linux.readonlyPaths then linux.maskedPaths (missing paths are skipped). For
+ * callers that set defer_protected_paths, after writing linux.sysctl. */
+int rootfs_protect_paths(const struct oci_spec *spec, char **ret_error);
 
 /* After the pivot: bind the pty slave console_fd onto /dev/console, for a caller that opens the
  * terminal inside the container (from its /dev/ptmx) rather than before rootfs_mount_all(). */

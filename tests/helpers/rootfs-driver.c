@@ -5,7 +5,8 @@
  *   rootfs-driver [--no-pivot] [--console] [--userns] BUNDLE
  *
  * Loads BUNDLE/config.json, unshares mount, PID, IPC and UTS namespaces, and in the new PID 1
- * calls rootfs_mount_all() and rootfs_pivot_and_finalize(), then execs process.args with
+ * calls rootfs_mount_all(), rootfs_pivot_and_finalize(), sysctl_apply() and
+ * rootfs_protect_paths() (the create flow's order), then execs process.args with
  * process.env in process.cwd. --console binds a new pty slave onto /dev/console; --userns does it
  * all in a new user namespace (identity mapping, see run_in_userns). Exit status: the
  * process's, or 1 with "rootfs-driver: <message>" on stderr if the rootfs could not be set up. */
@@ -22,6 +23,7 @@
 #include "cleanup.h"
 #include "rootfs.h"
 #include "spec.h"
+#include "sysctl.h"
 
 static int die(const char *what, int r, const char *msg) {
         fprintf(stderr, "rootfs-driver: %s%s%s\n", what, msg ? ": " : "",
@@ -40,6 +42,13 @@ static int child(const struct oci_spec *spec, const char *rootfs, struct rootfs_
         r = rootfs_pivot_and_finalize(spec, rootfs, opts, &err);
         if (r < 0)
                 return die("rootfs_pivot_and_finalize", r, err);
+        /* the create flow's order: sysctl, then readonlyPaths and maskedPaths (/proc/sys) */
+        r = sysctl_apply(spec, &err);
+        if (r < 0)
+                return die("sysctl_apply", r, err);
+        r = rootfs_protect_paths(spec, &err);
+        if (r < 0)
+                return die("rootfs_protect_paths", r, err);
         if (spec->process->cwd && chdir(spec->process->cwd) < 0)
                 return die("chdir process.cwd", -errno, NULL);
         if (spec->process->env)
@@ -149,6 +158,7 @@ int main(int argc, char **argv) {
                      spec->root_path[0] == '/' ? "" : "/", spec->root_path) < 0)
                 return 1;
         opts.bundle = bundle;
+        opts.defer_protected_paths = true;
         if (console) {
                 int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 

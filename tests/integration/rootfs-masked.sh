@@ -1,6 +1,7 @@
 #!/bin/bash
 # linux.maskedPaths (files read as empty, directories as an empty read-only tmpfs, missing paths
-# ignored) and linux.readonlyPaths (recursive read-only, missing ignored), after every mount.
+# ignored) and linux.readonlyPaths (recursive read-only, missing ignored), after every mount and
+# after linux.sysctl was written into what becomes a read-only /proc/sys.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rootfs-common.sh"
 rf_setup
@@ -16,8 +17,10 @@ echo "kcore=[$(head -c 16 /proc/kcore | wc -c)]"
 echo "acpi=[$(ls -A /proc/acpi 2>/dev/null)]"
 echo 1 2>/dev/null >/proc/sys/vm/drop_caches && echo procsys=rw || echo procsys=ro
 echo "keys=[$(cat /proc/keys)]"
+echo "msgmax=$(cat /proc/sys/kernel/msgmax)"
 '
 JQ='.root.readonly = false
+.linux.sysctl = {"kernel.msgmax": "12345"}
 .linux.maskedPaths += ["/etc/secret", "/secretdir", "/does/not/exist"]
 .linux.readonlyPaths += ["/etc", "/missing/too"]
 .mounts += [{"destination":"/etc/sub","type":"tmpfs","source":"tmpfs","options":["size=1m"]}]' \
@@ -39,6 +42,7 @@ expect "kcore=[0]"
 expect "acpi=[]"
 expect "procsys=ro"
 expect "keys=[]"
+expect "msgmax=12345"
 assert_eq top-secret "$(cat "$T/m1/rootfs/etc/secret")" "the masked file on the host"
 
 # /dev/null in the container that is not the null device cannot be used to mask.
