@@ -43,6 +43,7 @@ run_fails() {
 	n=$((n + 1))
 	expect_fail "$text" h run -b "$T/$name" "pa$n"
 	[[ -z $(h list -q) ]] || fail "$name: a container is left after a failed run: $(h list -q)"
+	[[ ! -d $ROOT || -z $(ls -A "$ROOT") ]] || fail "$name: left in --root: $(ls -A "$ROOT")"
 }
 has_cap() { # has_cap BIT: does this shell have the capability in its effective set
 	local eff
