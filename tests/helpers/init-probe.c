@@ -8,7 +8,9 @@
  *   fds                print our open fds, space-separated
  *   orphan-ppid        fork; the child prints its parent after ours exited
  *   daemon FILE        leave a SIGTERM-ignoring orphan (pid written to FILE), exit 0
- *   pgrp               print "pid pgid" */
+ *   pgrp               print "pid pgid"
+ *   reap-bench N       (as a child of PID 1) make N orphans exit at once and print how long
+ *                      PID 1 took until none was left (ms), from /proc/1/task/1/children */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -157,6 +160,66 @@ static int mode_daemon(const char *file) {
         return 0;
 }
 
+static long now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* Entries in PID 1's children list (zombies included). */
+static int count_children_of_pid1(void) {
+        static char buf[1 << 20];
+        FILE *f = fopen("/proc/1/task/1/children", "re");
+        if (!f)
+                return -1;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        int count = 0;
+        for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
+                count++;
+        return count;
+}
+
+static int mode_reap_bench(int n) {
+        int ready[2];
+        if (pipe(ready) < 0)
+                return 1;
+        pid_t maker = fork();
+        if (maker < 0)
+                return 1;
+        if (maker == 0) {
+                /* N children block on a pipe only we can write; when we exit, they all see
+                 * EOF at once and become orphans, then zombies, of PID 1. */
+                int hold[2];
+                if (pipe(hold) < 0)
+                        _exit(1);
+                for (int i = 0; i < n; i++) {
+                        pid_t c = fork();
+                        if (c < 0)
+                                _exit(1);
+                        if (c == 0) {
+                                char ch;
+                                close(hold[1]);
+                                (void) !read(hold[0], &ch, 1);
+                                _exit(0);
+                        }
+                }
+                _exit(0);
+        }
+        int status;
+        if (waitpid(maker, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return 1;
+        long t0 = now_ms();
+        int left;
+        while ((left = count_children_of_pid1()) > 1)
+                sleep_ms(1);
+        if (left < 0)
+                return 1;
+        printf("%ld\n", now_ms() - t0);
+        return 0;
+}
+
 int main(int argc, char **argv) {
         const char *mode = argc > 1 ? argv[1] : "";
         setvbuf(stdout, NULL, _IOLBF, 0);
@@ -174,6 +237,8 @@ int main(int argc, char **argv) {
                 return mode_orphan_ppid();
         if (strcmp(mode, "daemon") == 0 && argc == 3)
                 return mode_daemon(argv[2]);
+        if (strcmp(mode, "reap-bench") == 0 && argc == 3)
+                return mode_reap_bench(atoi(argv[2]));
         if (strcmp(mode, "pgrp") == 0) {
                 printf("%d %d\n", (int) getpid(), (int) getpgrp());
                 return 0;
