@@ -3,6 +3,7 @@
  * forked child (with no_new_privs, so no privilege is needed), then look at what the child saw:
  * errno values, the signal that killed it, the notify agent's answer, the cache. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -496,4 +497,26 @@ Test(seccomp_profile, annotation_fills_in_only_for_a_missing_profile) {
         cr_assert(strstr(err, "unknown profile \"nope\""), "%s", err);
         free(err);
         spec_done(unknown);
+}
+
+/* Every profile in policies/ is listed in src/runtime/meson.build (seccomp_policies), hence built
+ * in and run through `husk policy check` by the policy-check test. */
+Test(seccomp_profiles, every_policy_file_is_built_in) {
+        _cleanup_closedir_ DIR *d = opendir(FIXTURES_DIR "/../../policies");
+        struct dirent *de;
+        size_t n = 0;
+
+        cr_assert_not_null(d);
+        while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                if (l <= 5 || strcmp(de->d_name + l - 5, ".json") != 0)
+                        continue;
+                char name[256];
+                snprintf(name, sizeof name, "%.*s", (int) (l - 5), de->d_name);
+                cr_assert_not_null(seccomp_builtin_profile(name),
+                                   "policies/%s is missing from seccomp_policies in src/runtime/meson.build",
+                                   de->d_name);
+                n++;
+        }
+        cr_assert_eq(n, strv_length((char **) seccomp_builtin_profile_names));
 }
