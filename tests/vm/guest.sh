@@ -192,14 +192,15 @@ interactive_shell() {
 }
 
 main() {
-	local i casedirs
+	local i casedirs up _
 	[[ -r $ctl/config ]] || boot_failed "$ctl/config missing"
 	# shellcheck source=/dev/null
 	. "$ctl/config"
 	case_env+=("PATH=$PATH" HOME=/root LANG=C.UTF-8 HUSK_VM=1)
 	setup_cgroup2
 	setup_system
-	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
+	read -r up _ </proc/uptime
+	echo "kernel $(uname -r) (up ${up}s), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
 		"controllers: $(</sys/fs/cgroup/cgroup.subtree_control)" >"$ctl/booted"
 	# Every case's cwd at once (one exec rather than one per case), each removed after it.
 	local dirs=()
