@@ -355,6 +355,8 @@ int cg_resolve(struct husk_limits *l) {
                 return r;
         snprintf(p, sizeof p, "%s/cgroup", l->proc_dir);
         r = cg_read_rooted(l, p, &cgroup);
+        if (r == -ENOENT) /* a kernel without CONFIG_CGROUPS: no cgroup, not an error */
+                r = (cgroup = strdup("")) ? 0 : -ENOMEM;
         if (r < 0)
                 return r;
 

@@ -65,12 +65,14 @@ cp -a "$fix/v2-nested-parent/." "$tmp/"
 "$husk" limits --watch --sysroot "$tmp" >"$tmp/watch.out" 2>&1 &
 watcher=$!
 defer "kill $watcher 2>/dev/null; wait $watcher 2>/dev/null || true"
-wait_until 10 grep -q '^plan' "$tmp/watch.out" || fail "no initial report: $(cat "$tmp/watch.out")"
-echo 268435456 >"$tmp/sys/fs/cgroup/kubepods/pod1/memory.max"
-wait_until 10 grep -qxF "memory.max: 512.0 MiB -> 256.0 MiB from /sys/fs/cgroup/kubepods/pod1" "$tmp/watch.out" ||
+wait_until 30 grep -q '^plan' "$tmp/watch.out" || fail "no initial report: $(cat "$tmp/watch.out")"
+# cgroupfs replaces a value in one write; on a regular file, `>` would truncate first and
+# let the watcher read an empty file. Same length, in place, one write:
+printf '268435456\n' | dd of="$tmp/sys/fs/cgroup/kubepods/pod1/memory.max" conv=notrunc status=none
+wait_until 30 grep -qxF "memory.max: 512.0 MiB -> 256.0 MiB from /sys/fs/cgroup/kubepods/pod1" "$tmp/watch.out" ||
 	fail "no line for the parent's write: $(cat "$tmp/watch.out")"
-echo "0::/kubepods" >"$tmp/proc/self/cgroup"
-wait_until 10 grep -qxF "memory.max: 256.0 MiB -> unlimited" "$tmp/watch.out" &&
+echo "0::/kubepods" >"$tmp/cgroup.new" && mv "$tmp/cgroup.new" "$tmp/proc/self/cgroup"
+wait_until 30 grep -qxF "memory.max: 256.0 MiB -> unlimited" "$tmp/watch.out" &&
 	grep -qxF "cgroup: moved to /sys/fs/cgroup/kubepods" "$tmp/watch.out" ||
 	fail "no line after the move: $(cat "$tmp/watch.out")"
 
@@ -79,7 +81,7 @@ if ((EUID == 0)) && command -v unshare >/dev/null; then
 	unshare --mount --propagation private sleep 300 &
 	other=$!
 	defer "kill $other 2>/dev/null; wait $other 2>/dev/null || true"
-	wait_until 5 test "$(readlink /proc/$other/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ||
+	wait_until 30 test "$(readlink /proc/$other/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ||
 		fail "unshare did not give $other a mount namespace"
 	a=$("$husk" limits --json --pid "$other" | jq -c '[.cgroup_version, .memory.max.state, .memory.max.source, .cpu.quota.state]')
 	b=$("$husk" limits --json --pid $$ | jq -c '[.cgroup_version, .memory.max.state, .memory.max.source, .cpu.quota.state]')

@@ -120,6 +120,10 @@ static const struct fixture_case cases[] = {
                 { PIDS_MAX, U, UNSUP, NULL },
                 { AFFINITY, 4, SET, "Cpus_allowed_list" },
         } },
+        { "no-cgroup-kernel", 0, HUSK_CGROUP_NONE, 2.0, HUSK_CPU_BOUND_HOST, {
+                { MEM_MAX, U, UNSUP, NULL },
+                { CPU_QUOTA, U, UNSUP, NULL },
+        } },
         { "mountinfo-torture", 0, HUSK_CGROUP_V2, 8.0, HUSK_CPU_BOUND_HOST, {
                 { MEM_MAX, 300 * MiB, SET, "/sys/fs/cgroup v2/my app" },
                 { PIDS_MAX, 50, SET, "/sys/fs/cgroup v2/my app" },
