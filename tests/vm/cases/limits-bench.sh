@@ -1,4 +1,5 @@
 #!/bin/bash
+# husk-vm-timeout: 240
 # libhusk's cost on a real kernel (the VM, under TCG: expect ~20x a native machine): open and
 # re-read in microseconds for a process two levels down with limits on both (as in a
 # container), and the latency from a write of a parent's memory.max to the watch fd firing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# husk-vm-timeout: 300
 # libhusk live on pure cgroup v2: a parent and a child cgroup, cpu.max and memory.max written
 # on each, a process moved into the child. `husk limits` must report the tighter (parent's)
 # values with the parent as their source, the child's own memory.high, then with --watch a
