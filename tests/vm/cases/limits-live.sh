@@ -53,7 +53,7 @@ assert_eq $(((128 << 20) * 9 / 10)) "$(q .plan.heap_goal)" "heap goal: 0.9 x min
 sh -c "echo \$\$ >'$child/cgroup.procs' && exec sleep 600" &
 victim=$!
 defer "kill $victim 2>/dev/null; wait $victim 2>/dev/null || true"
-wait_until 10 grep -qx "$victim" "$child/cgroup.procs" || fail "the sleeper did not enter $child"
+wait_until 60 grep -qx "$victim" "$child/cgroup.procs" || fail "the sleeper did not enter $child"
 json=$("$husk" limits --json --pid "$victim")
 assert_eq "$parent" "$(q .memory.max.source)" "--pid: memory.max source"
 
@@ -61,18 +61,18 @@ assert_eq "$parent" "$(q .memory.max.source)" "--pid: memory.max source"
 "$husk" limits --watch --pid "$victim" >watch.out 2>watch.err &
 watcher=$!
 defer "kill $watcher 2>/dev/null; wait $watcher 2>/dev/null || true"
-wait_until 30 grep -q '^plan' watch.out || fail "no initial output from --watch: $(cat watch.out watch.err)"
+wait_until 60 grep -q '^plan' watch.out || fail "no initial output from --watch: $(cat watch.out watch.err)"
 echo 200M >"$parent/memory.max"
-wait_until 30 grep -qF "memory.max: 256.0 MiB -> 200.0 MiB from $parent" watch.out ||
+wait_until 60 grep -qF "memory.max: 256.0 MiB -> 200.0 MiB from $parent" watch.out ||
 	fail "--watch printed no line for the parent's write: $(cat watch.out watch.err)"
 echo "$victim" >"$sibling/cgroup.procs"
-wait_until 30 grep -qF "memory.max: 200.0 MiB -> 64.0 MiB from $sibling" watch.out ||
+wait_until 60 grep -qF "memory.max: 200.0 MiB -> 64.0 MiB from $sibling" watch.out ||
 	fail "--watch did not follow the move to $sibling: $(cat watch.out watch.err)"
 grep -qxF "cgroup: moved to $sibling" watch.out || fail "no 'moved' line: $(cat watch.out)"
 grep -qF "memory.high: 128.0 MiB -> unlimited" watch.out || fail "memory.high after the move: $(cat watch.out)"
 # and the new chain is watched
 echo 32M >"$sibling/memory.max"
-wait_until 30 grep -qF "memory.max: 64.0 MiB -> 32.0 MiB from $sibling" watch.out ||
+wait_until 60 grep -qF "memory.max: 64.0 MiB -> 32.0 MiB from $sibling" watch.out ||
 	fail "--watch does not watch the new cgroup: $(cat watch.out watch.err)"
 cat watch.out
 echo ok
