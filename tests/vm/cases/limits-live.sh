@@ -69,7 +69,7 @@ echo "$victim" >"$sibling/cgroup.procs"
 wait_until 60 grep -qF "memory.max: 200.0 MiB -> 64.0 MiB from $sibling" watch.out ||
 	fail "--watch did not follow the move to $sibling: $(cat watch.out watch.err)"
 grep -qxF "cgroup: moved to $sibling" watch.out || fail "no 'moved' line: $(cat watch.out)"
-grep -qF "memory.high: 128.0 MiB -> unlimited" watch.out || fail "memory.high after the move: $(cat watch.out)"
+wait_until 60 grep -qF "memory.high: 128.0 MiB -> unlimited" watch.out || fail "memory.high after the move: $(cat watch.out)"
 # and the new chain is watched
 echo 32M >"$sibling/memory.max"
 wait_until 60 grep -qF "memory.max: 64.0 MiB -> 32.0 MiB from $sibling" watch.out ||
