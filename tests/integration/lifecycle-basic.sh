@@ -26,7 +26,7 @@ expect_fail "already exists" h create c1
 # start: the probe runs (it is the same pid: exec, no fork), state says running.
 h start c1 || fail "start c1"
 assert_eq running "$(lc_status c1)" "status after start"
-wait_until 5 grep -q probe "/proc/$pid/comm" || fail "init did not exec /probe"
+wait_until 20 grep -q probe "/proc/$pid/comm" || fail "init did not exec /probe"
 expect_fail "already running" h start c1
 expect_fail "not stopped" h delete c1
 assert_eq running "$(lc_status c1)" "status after a refused delete"
@@ -35,7 +35,7 @@ assert_eq running "$(lc_status c1)" "status after a refused delete"
 expect_fail "unknown signal" h kill c1 NOSUCHSIG
 h kill c1 SIGCONT || fail "kill c1 SIGCONT"
 h kill c1 9 || fail "kill c1 9"
-wait_until 5 test "$(lc_status c1)" = stopped || fail "status after kill: $(lc_status c1)"
+wait_until 20 test "$(lc_status c1)" = stopped || fail "status after kill: $(lc_status c1)"
 expect_fail "not running" h kill c1 KILL
 h delete c1 || fail "delete a stopped container"
 expect_fail "does not exist" h state c1
@@ -46,7 +46,7 @@ h delete --force c1 || fail "delete --force of a missing container must succeed 
 h create --bundle="$T/sleeper" c2 >/dev/null 2>&1 </dev/null || fail "create --bundle=DIR"
 pid=$(lc_field c2 pid)
 h delete c2 || fail "delete a created container"
-wait_until 5 test ! -e "/proc/$pid/stat" -o "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ||
+wait_until 20 test ! -e "/proc/$pid/stat" -o "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ||
 	fail "created init $pid survived delete"
 cd /
 h create -b "$T/sleeper" c3 >/dev/null 2>&1 </dev/null || fail "create -b DIR"
@@ -62,9 +62,9 @@ lc_bundle exit3 /probe exit 3
 rc=0; h run -b "$T/exit3" r1 </dev/null || rc=$?
 assert_eq 3 "$rc" "run exit status"
 assert_eq "" "$(h list -q)" "run deletes the container"
-h run -b "$T/sleeper" r2 </dev/null >/dev/null 2>&1 &
+"$HUSK" --root "$ROOT" run -b "$T/sleeper" r2 </dev/null >/dev/null 2>"$T/r2.err" &
 runpid=$!
-wait_until 5 test "$(lc_status r2)" = running || fail "r2 did not start"
+wait_until 20 test "$(lc_status r2)" = running || fail "r2 did not start: $(cat "$T/r2.err")"
 h kill r2 KILL
 rc=0; wait "$runpid" || rc=$?
 assert_eq 137 "$rc" "run of a process killed by SIGKILL"
@@ -72,7 +72,7 @@ assert_eq 137 "$rc" "run of a process killed by SIGKILL"
 lc_bundle trapper sh -c 'trap "exit 42" TERM; echo ready; while :; do sleep 0.1; done'
 "$HUSK" --root "$ROOT" run -b "$T/trapper" r6 </dev/null >"$T/r6.out" 2>&1 &
 runpid=$!
-wait_until 5 grep -q ready "$T/r6.out" || fail "r6 did not start: $(cat "$T/r6.out")"
+wait_until 20 grep -q ready "$T/r6.out" || fail "r6 did not start: $(cat "$T/r6.out")"
 kill -TERM "$runpid"
 rc=0; wait "$runpid" || rc=$?
 assert_eq 42 "$rc" "run forwards SIGTERM to the container"
@@ -87,6 +87,6 @@ h delete r4
 h run -d -b "$T/sleeper" r5 >/dev/null 2>&1 </dev/null || fail "run --detach"
 assert_eq running "$(lc_status r5)" "status after run --detach"
 h kill r5 KILL
-wait_until 5 test "$(lc_status r5)" = stopped || fail "r5 did not stop"
+wait_until 20 test "$(lc_status r5)" = stopped || fail "r5 did not stop"
 h delete r5
 echo "lifecycle-basic: ok"

@@ -57,7 +57,7 @@ host_up=$(cut -d. -f1 /proc/uptime)
 unshare --net --uts sleep 300 &
 holder=$!
 defer "kill $holder 2>/dev/null; wait $holder 2>/dev/null || true"
-wait_until 5 test "$(readlink /proc/$holder/ns/net)" != "$(host_ns net)" || fail "unshare did not start"
+wait_until 20 test "$(readlink /proc/$holder/ns/net)" != "$(host_ns net)" || fail "unshare did not start"
 JQ=".linux.namespaces |= map(select(.type != \"network\" and .type != \"uts\"))
 .linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$holder/ns/net\"}, {\"type\": \"uts\", \"path\": \"/proc/$holder/ns/uts\"}]
 del(.hostname)" lc_bundle join /probe

@@ -15,7 +15,7 @@ JQ='.process.terminal = true
 "$RECVTTY" "$T/tty.sock" >"$T/tty.out" 2>"$T/recvtty.err" &
 recv=$!
 defer "kill $recv 2>/dev/null; wait $recv 2>/dev/null || true"
-wait_until 5 test -S "$T/tty.sock" || fail "recvtty did not listen"
+wait_until 20 test -S "$T/tty.sock" || fail "recvtty did not listen"
 h create -b "$T/tty" --console-socket "$T/tty.sock" c1 >/dev/null 2>"$T/c1.err" </dev/null ||
 	fail "create with --console-socket: $(cat "$T/c1.err")"
 h start c1
@@ -26,7 +26,7 @@ grep -qx stdio-is-a-tty "$T/tty.txt" || fail "stdio is not the terminal: $(cat "
 grep -qx "33 111" "$T/tty.txt" || fail "consoleSize: $(cat "$T/tty.txt")"
 grep -q "^c.* /dev/console\$" "$T/tty.txt" || fail "/dev/console is not the pty: $(cat "$T/tty.txt")"
 grep -qx done "$T/tty.txt" || fail "output: $(cat "$T/tty.txt")"
-wait_until 5 test "$(lc_status c1)" = stopped || fail "c1 did not stop"
+wait_until 20 test "$(lc_status c1)" = stopped || fail "c1 did not stop"
 h delete c1
 
 # run without --console-socket: husk keeps the master and copies it to its stdout.
