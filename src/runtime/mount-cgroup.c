@@ -36,7 +36,7 @@ static int apply_derived(const struct mnt_ctx *c, const char *dest, const char *
                 .options = options,
         };
 
-        return mnt_apply(c, &d, index, ret_error);
+        return mnt_apply_internal(c, &d, index, true, ret_error);
 }
 
 /* The options of m with the bind/propagation ones of a derived mount prepended. */
@@ -123,7 +123,37 @@ static const char *own_path(char *own, const char *fstype, const char *superopts
         return NULL;
 }
 
-/* One hierarchy: bind <mountpoint>/<own cgroup> onto <destination>/<basename>. */
+/* The options of m plus, for a v1 hierarchy, its controllers and name= from the host mount's
+ * superblock options ("rw,cpu,cpuacct" -> "cpu", "cpuacct"), which a new mount must repeat. */
+static int fresh_options(const struct oci_mount *m, const struct mountinfo_entry *e, char ***ret) {
+        static const char *const generic[] = { "rw", "ro", "xattr", "noprefix", "clone_children",
+                                               "cpuset_v2_mode", "favordynmods", "nsdelegate",
+                                               "memory_recursiveprot", "memory_localevents" };
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *copy = strdup(e->superopts);
+        char *save = NULL;
+        int r;
+
+        if (!copy)
+                return -ENOMEM;
+        r = derived_options(m, NULL, &l);
+        if (r < 0)
+                return r;
+        if (strcmp(e->fstype, "cgroup") == 0)
+                for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                        bool skip = strchr(t, '=') && !startswith(t, "name=");
+
+                        for (size_t i = 0; i < ELEMENTSOF(generic) && !skip; i++)
+                                skip = strcmp(t, generic[i]) == 0;
+                        if (!skip && strv_extend(&l, t) < 0)
+                                return -ENOMEM;
+                }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* One hierarchy at <destination>/<basename>: a bind of <mountpoint>/<own cgroup>, or in a cgroup
+ * namespace a new mount of the hierarchy. */
 static int v1_hierarchy(const struct mountinfo_entry *e, void *userdata) {
         struct v1_ctx *v = userdata;
         _cleanup_free_ char *src = NULL, *dest = NULL;
@@ -136,19 +166,30 @@ static int v1_hierarchy(const struct mountinfo_entry *e, void *userdata) {
             !path_is_below(e->mountpoint, CGROUP_ROOT) || strcmp(e->mountpoint, CGROUP_ROOT) == 0)
                 return 0;
         base = strrchr(e->mountpoint, '/') + 1;
-        rel = own_path(v->own, e->fstype, e->superopts, own, sizeof(own));
-        if (!rel)
-                return 0;
-        /* Inside a cgroup namespace the paths are relative to the mount's root already. */
-        if (strcmp(e->root, "/") != 0 && path_is_below(rel, e->root))
-                rel += strlen(e->root);
-        if (asprintf(&src, "%s%s", e->mountpoint, rel) < 0 ||
-            asprintf(&dest, "%s/%s", v->m->destination, base) < 0)
+        if (asprintf(&dest, "%s/%s", v->m->destination, base) < 0)
                 return -ENOMEM;
-        r = derived_options(v->m, "rbind", &opts);
-        if (r < 0)
-                return r;
-        r = apply_derived(v->c, dest, "bind", src, opts, v->index, v->ret_error);
+        if (path_is_below(e->root, "/..")) {
+                /* We are in a cgroup namespace and the host's mount is rooted above it: a bind
+                 * would show the host's whole tree. A new mount of the hierarchy is rooted at
+                 * our namespace's root instead (crun do_mount_cgroup_v1). */
+                r = fresh_options(v->m, e, &opts);
+                if (r < 0)
+                        return r;
+                r = apply_derived(v->c, dest, e->fstype, "cgroup", opts, v->index, v->ret_error);
+        } else {
+                rel = own_path(v->own, e->fstype, e->superopts, own, sizeof(own));
+                if (!rel)
+                        return 0;
+                /* The host's mount is rooted at a subdirectory (we run in a container). */
+                if (strcmp(e->root, "/") != 0 && path_is_below(rel, e->root))
+                        rel += strlen(e->root);
+                if (asprintf(&src, "%s%s", e->mountpoint, rel) < 0)
+                        return -ENOMEM;
+                r = derived_options(v->m, "rbind", &opts);
+                if (r < 0)
+                        return r;
+                r = apply_derived(v->c, dest, "bind", src, opts, v->index, v->ret_error);
+        }
         if (r < 0)
                 return r;
 

@@ -25,3 +25,8 @@ int mnt_copy_tree(int src_dir_fd, int dst_dir_fd);
  * a tmpfs with a bind of the container's own cgroup of every hierarchy. */
 int mnt_cgroup_apply(const struct mnt_ctx *c, const struct oci_mount *m, size_t index,
                      const struct mnt_options *o, char **ret_error);
+
+/* mnt_apply() itself; plain: a "cgroup"/"cgroup2" entry is mounted as it is (what
+ * mnt_cgroup_apply() does for the pieces it makes), not expanded again. */
+int mnt_apply_internal(const struct mnt_ctx *c, const struct oci_mount *m, size_t index,
+                       bool plain, char **ret_error);

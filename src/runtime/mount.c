@@ -376,6 +376,11 @@ static int job_fs(struct mnt_job *j) {
 }
 
 int mnt_apply(const struct mnt_ctx *c, const struct oci_mount *m, size_t index, char **ret_error) {
+        return mnt_apply_internal(c, m, index, false, ret_error);
+}
+
+int mnt_apply_internal(const struct mnt_ctx *c, const struct oci_mount *m, size_t index,
+                       bool plain, char **ret_error) {
         struct mnt_job j = { .c = c, .m = m, .index = index, .err = ret_error };
         const char *bad = NULL;
         bool bind;
@@ -399,7 +404,7 @@ int mnt_apply(const struct mnt_ctx *c, const struct oci_mount *m, size_t index, 
                 r = JOB_ERR(&j, 0, "tmpcopyup needs a tmpfs mount");
         else if (bind)
                 r = job_bind(&j);
-        else if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
+        else if (!plain && (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0))
                 r = mnt_cgroup_apply(c, m, index, &j.o, ret_error);
         else
                 r = job_fs(&j);
