@@ -2,8 +2,9 @@
 #
 #   sc_setup              lc_setup, then one base bundle ($T/base, busybox + probe); building a
 #                         bundle takes seconds, so every case shares its rootfs (read-only)
-#   sc_bundle NAME ARGS   bundle $T/NAME: the base config with process.args = ARGS, root.path the
-#                         base rootfs, then the jq filters of $JQ (one a line) applied in order
+#   sc_bundle NAME ARGS   bundle $T/NAME: the base config with process.args = ARGS (one line
+#                         each), root.path the base rootfs, then the jq filters of $JQ (one a
+#                         line) applied in order
 #   sc_run NAME           run it from its directory; prints its output, returns its status
 # The containers write only to /dev (a tmpfs of their own).
 

@@ -42,6 +42,27 @@ out=$(run kill '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir",
 	"action":"SCMP_ACT_KILL_PROCESS"}]}' mkdir /dev/z) || rc=$?
 assert_eq 159 "$rc" "exit status of a process killed by seccomp ($out)"
 
+# TRACE without a tracer: the syscall fails with ENOSYS (seccomp(2)); LOG lets it run.
+out=$(run trace '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],
+	"action":"SCMP_ACT_TRACE","errnoRet":5}]}' sh -c 'mkdir /dev/x; echo "rc=$?"') || fail "run trace: $out"
+[[ $out == *"Function not implemented"* ]] || fail "TRACE without a tracer did not give ENOSYS: $out"
+out=$(run log '{"defaultAction":"SCMP_ACT_ALLOW","flags":["SECCOMP_FILTER_FLAG_LOG"],"syscalls":[{"names":
+	["mkdir","mkdirat"],"action":"SCMP_ACT_LOG"}]}' sh -c 'mkdir /dev/x && echo made') || fail "run log: $out"
+assert_eq made "$out" "mkdir under SCMP_ACT_LOG"
+
+# Arguments: kill(pid, 0) is denied for pid 1 only; openat is denied when its flags have O_CREAT
+# (MASKED_EQ on argument 2: mask 0100, value 0100), so reading works and creating fails.
+out=$(run args '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO",
+	"errnoRet":13,"args":[{"index":0,"value":1,"op":"SCMP_CMP_EQ"},{"index":1,"value":0,"op":"SCMP_CMP_EQ"}]},
+	{"names":["openat"],"action":"SCMP_ACT_ERRNO","errnoRet":30,"args":[{"index":2,"value":64,"valueTwo":64,
+	"op":"SCMP_CMP_MASKED_EQ"}]}]}' sh -c \
+	'kill -0 1; kill -0 4321; cat /dev/null && echo read=ok; echo x > /dev/f; echo "create=$?"') ||
+	fail "run args: $out"
+[[ $out == *"kill pid 1: Permission denied"* && $out == *"kill pid 4321: No such process"* ]] ||
+	fail "kill(1, 0) should be denied, kill(4321, 0) reach the kernel: $out"
+[[ $out == *"read=ok"* && $out == *"Read-only file system"* && $out == *"create=1"* ]] ||
+	fail "openat with O_CREAT should fail with EROFS, without it work: $out"
+
 # Bad input: a clear error naming the field; no state is left behind.
 JQ=".linux.seccomp = $(compact '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["dup"],
 	"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_FOO"}]}]}')" sc_bundle badop true
