@@ -21,8 +21,8 @@ enum path_flags {
 
 /* Resolve path (absolute or relative, both taken from root_fd) inside root_fd and return an
  * O_PATH|O_CLOEXEC fd in *ret_fd. With PATH_MKDIR, missing components are created inside the
- * root, following symlinks only inside it (a dangling "/a -> /b" creates <root>/b). -ENOENT, -ENOTDIR,
- * -ELOOP (more than 40 links), -EXDEV never (an escape is impossible by construction). */
+ * root, following symlinks only inside it (a dangling "/a -> /b" creates <root>/b). Fails with
+ * -ENOENT, -ENOTDIR, -ELOOP (more than 40 links), ...; the result is never outside the root. */
 int path_open_in_root(int root_fd, const char *path, int flags, int *ret_fd);
 
 /* The path of fd relative to root_path ("/proc/sys" for <rootfs>/proc/sys), from

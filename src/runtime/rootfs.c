@@ -106,6 +106,9 @@ int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
         if (!opts)
                 opts = &default_options;
 
+        /* Everything below changes the mount namespace we are in: never the host's. */
+        if (!oci_spec_namespace(spec, OCI_NS_MOUNT))
+                return mnt_errorf(ret_error, 0, "linux.namespaces: a mount namespace is required to set up the rootfs");
         r = rootfs_canonical(rootfs_abs, &rootfs, ret_error);
         if (r < 0)
                 return r;

@@ -44,5 +44,11 @@ JQ='.linux.rootfsPropagation = "sideways"' rf_bundle p-bad true
 rf_run p-bad
 rf_expect_err p-bad "rootfsPropagation"
 
+# Without a mount namespace of its own the rootfs code refuses to touch the mount table.
+JQ='.linux.namespaces |= map(select(.type != "mount"))
+del(.linux.maskedPaths, .linux.readonlyPaths)' rf_bundle p-nomnt true
+rf_run p-nomnt
+rf_expect_err p-nomnt "linux.namespaces: a mount namespace is required to set up the rootfs"
+
 rf_check_no_leak
 echo ok
