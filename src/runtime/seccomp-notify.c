@@ -25,8 +25,10 @@ int seccomp_process_state_build(const char *container_state_json, const char *li
         json_error_t je;
 
         state = json_loads(container_state_json, 0, &je);
-        if (!state || !json_is_object(state))
-                return json_errorf(ret_error, "container state: not a JSON object (%s)", state ? "" : je.text);
+        if (!state)
+                return json_errorf(ret_error, "container state: %s", je.text);
+        if (!json_is_object(state))
+                return json_errorf(ret_error, "container state: must be a JSON object");
         json_t *p = json_object_get(state, "pid");
         if (!json_is_integer(p) || (pid = json_integer_value(p)) <= 0)
                 return json_errorf(ret_error, "container state.pid: must be a positive integer");
