@@ -54,33 +54,25 @@ static size_t count_names(const struct oci_seccomp *s) {
 static int check_one(const char *path) {
         _cleanup_free_ char *err = NULL;
         _cleanup_strv_free_ char **problems = NULL;
-        struct oci_seccomp *s = NULL;
-        struct husk_seccomp *f = NULL;
+        _cleanup_(oci_seccomp_freep) struct oci_seccomp *s = NULL;
+        _cleanup_(husk_seccomp_freep) struct husk_seccomp *f = NULL;
         int r;
 
         r = oci_seccomp_load_file(path, &s, &err);
         if (r < 0)
                 return log_error_errno(r, "%s", err ?: strerror(-r));
         r = seccomp_check_names(s, &problems);
-        if (r < 0) {
-                oci_seccomp_free(s);
+        if (r < 0)
                 return log_error_errno(r, "%s: %m", path);
-        }
         for (size_t i = 0; problems && problems[i]; i++)
                 log_error("%s: %s", path, problems[i]);
-        if (problems) {
-                oci_seccomp_free(s);
+        if (problems)
                 return -EINVAL;
-        }
         r = seccomp_prepare_opts(s, &(struct seccomp_options) { .fail_unknown_syscall = true }, &f, &err);
-        if (r < 0) {
-                oci_seccomp_free(s);
+        if (r < 0)
                 return log_error_errno(r, "%s: %s", path, err ?: strerror(-r));
-        }
         printf("%s: ok (%zu rules, %zu syscall names, %zu architectures, %zu BPF instructions)\n", path,
                s->n_syscalls, count_names(s), s->n_architectures ?: 1, f->n_bpf);
-        husk_seccomp_free(f);
-        oci_seccomp_free(s);
         return 0;
 }
 
@@ -99,8 +91,8 @@ static int verb_check(char **files) {
 static int verb_compile(char **files, const char *output) {
         _cleanup_free_ char *err = NULL;
         _cleanup_close_ int fd = -EBADF;
-        struct oci_seccomp *s = NULL;
-        struct husk_seccomp *f = NULL;
+        _cleanup_(oci_seccomp_freep) struct oci_seccomp *s = NULL;
+        _cleanup_(husk_seccomp_freep) struct husk_seccomp *f = NULL;
         int r;
 
         if (!files[0] || files[1]) {
@@ -117,7 +109,6 @@ static int verb_compile(char **files, const char *output) {
                 return EXIT_FAILURE;
         }
         r = seccomp_prepare_opts(s, &(struct seccomp_options) {}, &f, &err);
-        oci_seccomp_free(s);
         if (r < 0) {
                 log_error("%s: %s", files[0], err ?: strerror(-r));
                 return EXIT_FAILURE;
@@ -126,20 +117,17 @@ static int verb_compile(char **files, const char *output) {
                 log_warning("%s: unknown syscall \"%s\" skipped", files[0], f->skipped[i]);
         fd = output ? open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : dup(STDOUT_FILENO);
         if (fd < 0) {
-                husk_seccomp_free(f);
                 log_error_errno(errno, "%s: %m", output ?: "standard output");
                 return EXIT_FAILURE;
         }
         r = seccomp_write_bpf(f, fd);
         if (r < 0) {
-                husk_seccomp_free(f);
                 log_error_errno(r, "%s: %m", output ?: "standard output");
                 return EXIT_FAILURE;
         }
         /* The size goes where the program does not. */
         fprintf(output ? stdout : stderr, "%s: %zu BPF instructions, %zu bytes\n", files[0], f->n_bpf,
                 f->n_bpf * sizeof(struct sock_filter));
-        husk_seccomp_free(f);
         return EXIT_SUCCESS;
 }
 

@@ -24,10 +24,6 @@ const char *seccomp_builtin_profile(const char *name) {
         return NULL;
 }
 
-static inline void oci_seccomp_freep(struct oci_seccomp **s) {
-        oci_seccomp_free(*s);
-}
-
 /* The profile the annotation names: a built-in name or an absolute path to a profile file. */
 static int annotated_profile(const char *value, struct oci_seccomp **ret, char **err) {
         const char *text;

@@ -126,10 +126,6 @@ void oci_seccomp_free(struct oci_seccomp *s) {
         free(s);
 }
 
-static inline void oci_seccomp_freep(struct oci_seccomp **s) {
-        oci_seccomp_free(*s);
-}
-
 /* In a profile file every key must be one we know: a typo must not weaken a policy silently.
  * config.json follows the spec's rule instead (unknown properties are ignored). "comment" is
  * accepted everywhere for documentation. */

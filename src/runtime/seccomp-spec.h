@@ -87,6 +87,9 @@ int oci_seccomp_parse_profile(const char *text, size_t len, const char *name, st
                               char **err);
 int oci_seccomp_load_file(const char *path, struct oci_seccomp **ret, char **err);
 void oci_seccomp_free(struct oci_seccomp *s);
+static inline void oci_seccomp_freep(struct oci_seccomp **s) {
+        oci_seccomp_free(*s);
+}
 
 /* Name tables (for `husk features` and messages): "SCMP_ACT_ERRNO", "SCMP_CMP_EQ",
  * "SCMP_ARCH_X86_64", "SECCOMP_FILTER_FLAG_TSYNC". Each list is NULL-terminated. */

@@ -41,10 +41,6 @@ void husk_seccomp_free(struct husk_seccomp *f) {
         free(f);
 }
 
-static inline void husk_seccomp_freep(struct husk_seccomp **f) {
-        husk_seccomp_free(*f);
-}
-
 /* The SCMP_ACT_* value of an action. ERRNO and TRACE without errnoRet return EPERM, as runc does. */
 static uint32_t action_value(enum oci_seccomp_action a, bool has_ret, uint32_t ret) {
         uint32_t data = has_ret ? ret : EPERM;

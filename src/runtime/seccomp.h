@@ -76,6 +76,9 @@ int seccomp_prepare_spec(const struct oci_spec *spec, const char *state_root, st
 int seccomp_install(const struct husk_seccomp *f, int *ret_listener_fd, char **ret_error);
 bool seccomp_install_early(const struct oci_spec *spec);
 void husk_seccomp_free(struct husk_seccomp *f);
+static inline void husk_seccomp_freep(struct husk_seccomp **f) {
+        husk_seccomp_free(*f);
+}
 
 /* The debug messages the caller should log after seccomp_prepare*() (the library does not log):
  * "seccomp: unknown syscall \"foo\" skipped" for each skipped name (runc logs these at debug
