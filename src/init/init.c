@@ -43,14 +43,14 @@ static void read_limits(struct husk_limits **ret_limits, struct husk_limits_snap
 static void print_limit(const char *what, const struct husk_limit *l, bool bytes) {
         char b[32];
         if (!(l->flags & HUSK_LIMIT_SET)) {
-                printf("# %s: none%s\n", what, l->flags & HUSK_LIMIT_HIDDEN ? " visible (ancestors hidden)" : "");
+                dprintf(STDOUT_FILENO, "# %s: none%s\n", what, l->flags & HUSK_LIMIT_HIDDEN ? " visible (ancestors hidden)" : "");
                 return;
         }
         if (bytes)
                 format_bytes(l->value, b, sizeof b);
         else
                 snprintf(b, sizeof b, "%llu", (unsigned long long) l->value);
-        printf("# %s: %s (%s)\n", what, b, l->source ? l->source : "?");
+        dprintf(STDOUT_FILENO, "# %s: %s (%s)\n", what, b, l->source ? l->source : "?");
 }
 
 /* --print-env: what each workload would get, and why, as NAME=value lines a shell can read. */
@@ -64,22 +64,22 @@ static int print_env(const struct init_args *a) {
         if (r < 0)
                 return log_error_errno(r, "cannot size the environment: %m"), EXIT_FAILURE;
 
-        printf("# cgroup %s; cpu %.2f (bound by %s)\n", husk_cgroup_version_to_string(snap.version), snap.cpus,
+        dprintf(STDOUT_FILENO, "# cgroup %s; cpu %.2f (bound by %s)\n", husk_cgroup_version_to_string(snap.version), snap.cpus,
                husk_cpu_bound_to_string(snap.cpus_bound_by));
         print_limit("cpu.max quota (us per period)", &snap.cpu_quota, false);
         print_limit("memory.max", &snap.memory_max, true);
         print_limit("memory.high", &snap.memory_high, true);
         if (a->scheduler)
-                printf("# workers: %s (each gets 1/%u of the limits and HUSK_WORKER_INDEX)\n", p.why, p.workers);
+                dprintf(STDOUT_FILENO, "# workers: %s (each gets 1/%u of the limits and HUSK_WORKER_INDEX)\n", p.why, p.workers);
         for (size_t i = 0; i < p.env.n; i++) {
                 const struct env_var *v = &p.env.vars[i];
                 if (v->value)
-                        printf("%s='%s'\t# %s\n", v->name, v->value, v->why);
+                        dprintf(STDOUT_FILENO, "%s='%s'\t# %s\n", v->name, v->value, v->why);
                 else
-                        printf("# %s not set: %s\n", v->name, v->why);
+                        dprintf(STDOUT_FILENO, "# %s not set: %s\n", v->name, v->why);
         }
         plan_done(&p);
-        return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return EXIT_SUCCESS;
 }
 
 /* Ask for sig when our parent dies, and catch the race where it died before we asked. */

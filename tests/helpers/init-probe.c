@@ -144,17 +144,25 @@ static int mode_orphan_ppid(void) {
 }
 
 static int mode_daemon(const char *file) {
+        int p[2];
+        char c;
+        if (pipe(p) < 0)
+                return 1;
         pid_t pid = fork();
         if (pid < 0)
                 return 1;
-        if (pid > 0)
-                return 0;
+        if (pid > 0) {
+                close(p[1]);
+                return read(p[0], &c, 1) == 0 ? 0 : 1; /* EOF: the daemon is set up */
+        }
         signal(SIGTERM, SIG_IGN);
         FILE *f = fopen(file, "we");
         if (!f)
                 _exit(1);
         fprintf(f, "%d\n", (int) getpid());
         fclose(f);
+        close(p[0]);
+        close(p[1]);
         for (;;)
                 pause();
         return 0;
