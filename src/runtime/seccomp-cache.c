@@ -66,6 +66,15 @@ int seccomp_cache_key(const struct oci_seccomp *s, bool fail_unknown, char **ret
         return 0;
 }
 
+int seccomp_cache_dir(const char *state_root, char **ret) {
+        char *dir = NULL;
+
+        if (state_root && asprintf(&dir, "%s/" SECCOMP_CACHE_DIR, state_root) < 0)
+                return -ENOMEM;
+        *ret = dir;
+        return 0;
+}
+
 /* Two FNV-1a passes with different offset bases: a file name, not a security boundary (the stored
  * key is compared in full). */
 static void key_file_name(const char *dir, const char *key, char *buf, size_t n) {

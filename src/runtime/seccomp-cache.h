@@ -15,6 +15,13 @@
 
 #include "seccomp-spec.h"
 
+/* The cache lives in this directory of the state root. The '@' keeps it out of the container
+ * namespace: no container id can contain it, so `husk list` and `husk delete` never see it. */
+#define SECCOMP_CACHE_DIR "@seccomp-cache"
+
+/* <state_root>/@seccomp-cache into *ret (NULL when state_root is NULL). */
+int seccomp_cache_dir(const char *state_root, char **ret);
+
 /* The canonical key for s compiled with fail_unknown. */
 int seccomp_cache_key(const struct oci_seccomp *s, bool fail_unknown, char **ret);
 /* Look the key up in dir. Returns 1 with the program and skipped names on a hit, 0 on a miss (or an

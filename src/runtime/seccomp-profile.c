@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "json-util.h"
 #include "parse.h"
+#include "seccomp-cache.h"
 #include "seccomp.h"
 #include "spec.h"
 
@@ -68,7 +69,7 @@ int seccomp_prepare_spec(const struct oci_spec *spec, const char *state_root, st
                 *ret = NULL;
                 return 0;
         }
-        if (state_root && asprintf(&dir, "%s/seccomp-cache", state_root) < 0)
+        if (seccomp_cache_dir(state_root, &dir) < 0)
                 return -ENOMEM;
         o.cache_dir = dir;
         return seccomp_prepare_opts(s, &o, ret, ret_error);

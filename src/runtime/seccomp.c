@@ -262,7 +262,7 @@ int seccomp_prepare(const struct oci_seccomp *s, const char *state_root, struct 
                     char **ret_error) {
         _cleanup_free_ char *dir = NULL;
 
-        if (state_root && asprintf(&dir, "%s/seccomp-cache", state_root) < 0)
+        if (seccomp_cache_dir(state_root, &dir) < 0)
                 return -ENOMEM;
         return seccomp_prepare_opts(s, &(struct seccomp_options) { .cache_dir = dir }, ret, ret_error);
 }

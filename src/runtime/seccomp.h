@@ -51,7 +51,7 @@ struct seccomp_options {
 };
 
 /* Compile s into BPF. state_root (the --root directory) holds the cache in
- * <state_root>/seccomp-cache/; NULL disables it. Unknown syscall names are skipped and listed in
+ * <state_root>/@seccomp-cache/; NULL disables it. Unknown syscall names are skipped and listed in
  * (*ret)->skipped. Errors name the field (`linux.seccomp.syscalls[2].names[0]: ...`). */
 int seccomp_prepare(const struct oci_seccomp *s, const char *state_root, struct husk_seccomp **ret,
                     char **ret_error);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The compiled-BPF cache under the state root: the first container with a profile compiles it and
-# stores <root>/seccomp-cache/<hash>.bpf; a second container with the same profile loads that
+# stores <root>/@seccomp-cache/<hash>.bpf; a second container with the same profile loads that
 # entry (the file is not rewritten: same inode) and behaves the same; another profile gets its own
 # entry; an entry others could write is ignored and replaced.
 . "$(dirname "$0")/../lib.sh"
@@ -14,7 +14,7 @@ run() {
 	sc_run "$1"
 }
 entries() {
-	find "$ROOT/seccomp-cache" -name '*.bpf' 2>/dev/null | sort
+	find "$ROOT/@seccomp-cache" -name '*.bpf' 2>/dev/null | sort
 }
 
 out=$(run first "$profile") || fail "run first: $out"
@@ -39,4 +39,8 @@ out=$(run third "$profile") || fail "run third: $out"
 [[ $out == *"Permission denied"* ]] || fail "third: $out"
 [[ $(stat -c %i "${e[0]}") != "$inode" && $(stat -c %a "${e[0]}") == 600 ]] ||
 	fail "a world-writable cache entry was trusted"
+# The cache directory is not a container.
+assert_eq "" "$(h list -q)" "husk list with only the cache under the root"
+expect_fail "invalid container id" h delete --force @seccomp-cache
+[[ -d $ROOT/@seccomp-cache ]] || fail "delete removed the cache"
 echo "seccomp-cache: ok"

@@ -264,7 +264,7 @@ Test(seccomp_cache, second_prepare_loads_the_cached_bpf) {
         cr_assert_str_eq(b->skipped[0], "nope_nope");
 
         /* An entry others could have written is never trusted. */
-        snprintf(cmd, sizeof cmd, "chmod 0666 %s/seccomp-cache/*.bpf", root);
+        snprintf(cmd, sizeof cmd, "chmod 0666 %s/@seccomp-cache/*.bpf", root);
         cr_assert_eq(system(cmd), 0);
         cr_assert_eq(seccomp_prepare(s, root, &c, NULL), 0);
         cr_assert_not(c->from_cache);
