@@ -22,6 +22,11 @@ static int isolate_child(bool foreground_tty) {
         return 0;
 }
 
+void child_foreground(pid_t pgid) {
+        if (isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp())
+                (void) tcsetpgrp(STDIN_FILENO, pgid);
+}
+
 /* In the forked child: never returns. */
 static _noreturn_ void child_exec(const struct spawn_params *p) {
         int r = isolate_child(p->foreground_tty);

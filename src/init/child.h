@@ -19,5 +19,9 @@ struct spawn_params {
  * that cannot be found or executed makes the child print why and exit 127 or 126. */
 int spawn_workload(const struct spawn_params *p, pid_t *ret_pid);
 
+/* Give the terminal back to the workload's process group pgid, if it is ours to give (we
+ * are in the foreground): after a job-control stop the shell hands it to our group. */
+void child_foreground(pid_t pgid);
+
 /* The shell's codes for a failed exec: 127 not found, 126 found but not executable. */
 int exec_failure_status(int err);

@@ -29,7 +29,7 @@ int reap_children(reap_fn fn, void *userdata, bool *ret_none_left) {
 
         for (;;) {
                 int status;
-                pid_t pid = waitpid(-1, &status, WNOHANG);
+                pid_t pid = waitpid(-1, &status, WNOHANG | WUNTRACED);
                 if (pid < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -42,7 +42,8 @@ int reap_children(reap_fn fn, void *userdata, bool *ret_none_left) {
                         *ret_none_left = false;
                         return n;
                 }
-                n++;
+                if (!WIFSTOPPED(status))
+                        n++;
                 if (fn)
                         fn(pid, status, userdata);
         }

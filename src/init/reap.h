@@ -14,9 +14,10 @@ typedef void (*reap_fn)(pid_t pid, int status, void *userdata);
  * init. Sets *ret_is_pid1. Returns 0 or -errno. */
 int pid1_adopt_orphans(bool *ret_is_pid1);
 
-/* Reap every child that has exited, without blocking, calling fn for each. *ret_none_left is
- * set when no child (running or exited) remains: everything we adopted is gone.
- * Returns the number reaped or -errno. */
+/* Reap every child that has exited, without blocking, calling fn for each; fn also hears of
+ * a child that stopped (WIFSTOPPED: job control). *ret_none_left is set when no child
+ * (running or exited) remains: everything we adopted is gone. Returns the number reaped or
+ * -errno. */
 int reap_children(reap_fn fn, void *userdata, bool *ret_none_left);
 
 /* The shell's convention for a wait status: the exit code, or 128 + the signal number. */

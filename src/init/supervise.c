@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "log.h"
 #include "reap.h"
 #include "status.h"
@@ -99,6 +101,10 @@ static void handle_signal(struct supervisor *sv, int sig) {
                 (void) supervisor_reload(sv, "SIGHUP");
                 return;
         }
+        /* Continued after a job-control stop: the shell gave the terminal to our group, the
+         * command wants it back. */
+        if (sig == SIGCONT && !workers && sv->pool.n_slots > 0 && sv->pool.w[0].pid > 0)
+                child_foreground(sv->pool.w[0].pid);
         pool_signal(&sv->pool, sig);
         /* A job-control stop for us, not PID 1: the workload stopped, so stop as well and let
          * the shell see the job stopped (dumb-init does the same); SIGCONT wakes us. */
@@ -125,6 +131,13 @@ static int read_signals(struct supervisor *sv) {
 
 static void on_reaped(pid_t pid, int status, void *userdata) {
         struct supervisor *sv = userdata;
+        if (WIFSTOPPED(status)) {
+                /* The command stopped for the terminal (Ctrl-Z): unless we are PID 1, stop too,
+                 * so the shell that started us sees its job stopped. */
+                if (!sv->args->scheduler && !sv->is_pid1 && signal_is_tty_stop(WSTOPSIG(status)))
+                        (void) kill(getpid(), SIGSTOP);
+                return;
+        }
         sv->reaped++;
         if (!pool_child_exited(&sv->pool, pid, status, now_usec()))
                 log_debug("reaped pid %d (status %d)", (int) pid, exit_status_from_wait(status));
