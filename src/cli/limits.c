@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "husk/limits.h"
+#include "limits-sandbox.h"
 #include "parse.h"
 
 static const char usage[] =
@@ -41,6 +42,7 @@ struct limits_args {
         double ratio;
         uint64_t reserve;
         const char *sysroot;
+        struct sandbox_view sandbox; /* probed once, printed with every full snapshot */
 };
 
 static int parse_ratio(const char *s, double *ret) {
@@ -293,6 +295,8 @@ static json_t *json_snapshot(const struct husk_limits *l, const struct husk_limi
         json_object_set_new(root, "memory", mem);
         json_object_set_new(root, "pids", json_pack("{s:o}", "max", json_limit(&s->pids_max)));
         json_object_set_new(root, "plan", plan);
+        if (a->sandbox.probed)
+                json_object_set_new(root, "sandbox", sandbox_view_json(&a->sandbox));
         return root;
 }
 
@@ -308,13 +312,13 @@ static int print_json(const struct husk_limits *l, const struct husk_limits_snap
         return r < 0 ? -EIO : 0;
 }
 
-/* Sections in output order. The sandbox section (husk/sandbox.h) belongs after "pids" in the
- * human output and as a "sandbox" key in the JSON object. */
+/* Sections in output order: the limits, the plan, then the sandbox (a "sandbox" key in JSON). */
 static int print_snapshot(const struct husk_limits *l, const struct husk_limits_snapshot *s,
                           const struct limits_args *a) {
         if (a->json)
                 return print_json(l, s, a, a->watch ? JSON_COMPACT : JSON_INDENT(2));
         print_human(l, s, a);
+        sandbox_view_print(&a->sandbox);
         fflush(stdout);
         return 0;
 }
@@ -442,6 +446,14 @@ int verb_limits(int argc, char **argv, const struct global_args *g) {
                 log_error_errno(r, "limits: reading %s/proc/%s/mountinfo and cgroup: %m", a.sysroot ? a.sysroot : "",
                                 proc);
                 return EXIT_FAILURE;
+        }
+        /* The sandbox probe describes the calling process: with --pid it would describe husk,
+         * not PID, so it is left out. */
+        if (!a.pid) {
+                r = sandbox_view_probe(&a.sandbox, a.sysroot);
+                if (r < 0)
+                        log_warning_errno(r, "limits: probing the sandbox under '%s': %m",
+                                          a.sysroot ? a.sysroot : "/");
         }
         struct husk_limits_snapshot s;
         r = husk_limits_read(l, &s);

@@ -15,7 +15,9 @@ json=$("$husk" limits --json --sysroot "$fix/v2-nested-parent")
 keys=$(jq -c '[paths(type != "object" and type != "array") | map(tostring) | join(".")] | map(select(startswith("memory.max")))' <<<"$json")
 assert_eq '["memory.max.state","memory.max.value","memory.max.source","memory.max.clamped","memory.max.hidden_ancestors","memory.max.override","memory.max.unsupported","memory.max.hierarchical","memory.max.error"]' \
 	"$keys" "keys of a limit"
-assert_eq 'cgroup_version,disabled,partial,cgroup_dirs,host,cpu,memory,pids,plan' "$(jq -r 'keys_unsorted | join(",")' <<<"$json")" "top-level keys"
+assert_eq 'cgroup_version,disabled,partial,cgroup_dirs,host,cpu,memory,pids,plan,sandbox' "$(jq -r 'keys_unsorted | join(",")' <<<"$json")" "top-level keys"
+# a fixture has no syscalls to try: the sandbox section comes from its proc/self only
+assert_eq 'null' "$(jq -c '.sandbox.syscalls' <<<"$json")" "no syscall probes under --sysroot"
 assert_eq 'workers,rounding,min_workers,heap_goal,heap_ratio,heap_reserve' "$(jq -r '.plan | keys_unsorted | join(",")' <<<"$json")" "plan keys"
 assert_eq "limited 536870912 /sys/fs/cgroup/kubepods/pod1" "$(jq -r '.memory.max | "\(.state) \(.value) \(.source)"' <<<"$json")" "memory.max"
 assert_eq '{"cpu":"/sys/fs/cgroup/kubepods/pod1/ctr","memory":"/sys/fs/cgroup/kubepods/pod1/ctr","pids":"/sys/fs/cgroup/kubepods/pod1/ctr"}' \
@@ -33,6 +35,16 @@ assert_eq "unknown true" "$(jq -r '.memory.high | "\(.state) \(.hidden_ancestors
 json=$("$husk" limits --json --sysroot "$fix/value-torture")
 assert_eq "true /sys/fs/cgroup/g/p/leaf/memory.max 22" \
 	"$(jq -r '"\(.partial) \(.memory.max.error.path) \(.memory.max.error.errno)"' <<<"$json")" "partial result"
+
+# the sandbox section: namespaces and syscall verdicts of husk itself
+json=$("$husk" limits --json)
+assert_eq 'false allowed' "$(jq -r '"\(.sandbox.namespaces.user) \(.sandbox.syscalls.clone3.verdict)"' <<<"$json")" "host sandbox"
+if unshare -U true 2>/dev/null; then
+	json=$(unshare -U "$husk" limits --json)
+	assert_eq 'true' "$(jq -r '.sandbox.namespaces.user' <<<"$json")" "user namespace seen"
+fi
+"$husk" limits --pid $$ --json | jq -e 'has("sandbox") | not' >/dev/null || fail "--pid must not describe husk's own sandbox"
+grep -q '^  clone3 ' <<<"$("$husk" limits)" || fail "human report lists syscall verdicts"
 
 # the human report
 out=$("$husk" limits --sysroot "$fix/v1-docker-no-ns")
