@@ -35,6 +35,7 @@ int verb_getopt(int argc, char **argv, const char *shortopts, const struct optio
 
 /* The verbs (one file each). */
 int verb_limits(int argc, char **argv, const struct global_args *g);
+int verb_init(int argc, char **argv, const struct global_args *g);
 int verb_spec(int argc, char **argv, const struct global_args *g);
 int verb_features(int argc, char **argv, const struct global_args *g);
 int verb_policy(int argc, char **argv, const struct global_args *g);

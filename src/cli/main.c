@@ -21,6 +21,7 @@ static const struct verb verbs[] = {
         { "spec",     "write a config.json template",                     verb_spec },
         { "features", "print the features of this runtime as JSON",       verb_features },
         { "limits",   "show what the cgroups allow, and the plan (libhusk)", verb_limits },
+        { "init",     "run as a container's PID 1 (husk-init)",            verb_init },
         { "policy",   "check and compile seccomp profiles",               verb_policy },
 };
 
