@@ -196,13 +196,17 @@ make_rundir() {
 # the build dir per kernel file; or $kernel itself when that is not possible or
 # HUSK_VM_PVH=0.
 pick_boot_kernel() {
-	local cache=$build_dir/tests/vm stamp
+	local cache=$build_dir/tests/vm stamp f
 	boot_kernel=$kernel
 	[[ ${HUSK_VM_PVH:-1} == 1 ]] || return 0
 	[[ -d $cache && -w $cache ]] || cache=$rundir
 	stamp=$(stat -c %Y-%s "$kernel")
 	if [[ ! -f $cache/vmlinux-$kver-$stamp ]]; then
-		rm -f "$cache/vmlinux-$kver-"*
+		# Drop extractions of an older kernel file; a parallel run's own extraction (same
+		# stamp, maybe still a temp file) stays.
+		for f in "$cache/vmlinux-$kver-"*; do
+			[[ -e $f && $f != "$cache/vmlinux-$kver-$stamp"* ]] && rm -f "$f"
+		done
 		bash "$here/extract-vmlinux.sh" "$kernel" "$cache/vmlinux-$kver-$stamp" || return 0
 	fi
 	boot_kernel=$cache/vmlinux-$kver-$stamp
