@@ -90,7 +90,8 @@ int create_parse_args(int argc, char **argv, const struct global_args *g, bool r
                 { "help",           no_argument,       NULL, 'h' },
                 {}
         };
-        *a = (struct create_args) { .opts = { .root = g->root, .console_master_fd = -1 } };
+        *a = (struct create_args) { .opts = { .root = g->root, .console_master_fd = -1,
+                                              .cgroup_manager = g->cgroup_manager } };
         const char *usage = run ? run_usage : create_usage;
         int first = verb_getopt(argc, argv, run ? "b:d" : "b:", options, usage, handle, a, ret_exit);
         if (first < 0)

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup-container.h"
 #include "cleanup.h"
 #include "console.h"
 #include "container-internal.h"
@@ -265,6 +266,13 @@ _Noreturn void container_init(const struct init_context *c) {
         _cleanup_free_ char *err = NULL, *state_json = NULL, *exe = NULL;
         int r;
 
+        if (c->cgroup_wait) {
+                r = container_cgroup_child_wait(c->sync_fd, c->single_clone && (c->new_flags & CLONE_NEWCGROUP), &err);
+                if (r < 0 && err)
+                        fail(c, r, err);
+                if (r < 0)
+                        _exit(EXIT_FAILURE);    /* the parent reported it */
+        }
         if (!c->single_clone)
                 intermediate(c);        /* returns in the init only */
         else if (c->new_flags & CLONE_NEWUSER) {

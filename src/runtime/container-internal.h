@@ -20,6 +20,7 @@ struct init_context {
         const struct husk_seccomp *seccomp;     /* or NULL */
         unsigned long new_flags;        /* CLONE_NEW* to create */
         bool single_clone;              /* created by clone(new_flags): we are the init */
+        bool cgroup_wait;               /* wait for SYNC_CGROUP_ACK first (cgroup-container.h) */
 };
 
 /* The container child: never returns. With single_clone it is the init; otherwise it joins and

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup-container.h"
 #include "cleanup.h"
 #include "container-internal.h"
 #include "hooks.h"
@@ -184,6 +185,9 @@ int container_delete(const char *root, const char *id, bool force, char **ret_wa
                 if (st != CONTAINER_STOPPED && (r = kill_and_wait(s)) < 0)
                         return json_errorf(ret_error, "kill container '%s' (pid %d): %s", id, (int) s->pid,
                                            strerror(-r)), r;
+                r = container_cgroup_remove(s->cgroup_path, ret_error);
+                if (r < 0)
+                        return r;
                 (void) run_hooks_warn(s, OCI_HOOK_POSTSTOP, CONTAINER_STOPPED, ret_warning);
         }
         r = state_dir_remove(d);

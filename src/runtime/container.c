@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup-container.h"
 #include "cleanup.h"
 #include "console.h"
 #include "container-internal.h"
@@ -39,6 +40,7 @@ struct create_context {
         struct state_dir *dir;
         struct husk_seccomp *seccomp;
         struct container_state *state;
+        struct cgroup *cgroup;          /* NULL: none (disabled, or no cgroups here) */
         int console_fd;                 /* connected --console-socket */
         int sync_fd;                    /* our end */
         pid_t child;                    /* cloned child (the init, or the intermediate) */
@@ -94,6 +96,9 @@ static void create_context_done(struct create_context *c) {
                 (void) waitpid(c->child, NULL, 0);
         if (!c->ready && c->init > 0 && c->init != c->child)
                 (void) waitpid(c->init, NULL, 0);
+        if (!c->ready)
+                (void) cgroup_destroy(c->cgroup, NULL);
+        cgroup_free(c->cgroup);
         if (!c->ready && c->dir)
                 (void) state_dir_remove(c->dir);
         state_dir_free(c->dir);
@@ -190,6 +195,8 @@ static int build_state(struct create_context *c, pid_t pid) {
         s->created = strdup(created);
         s->owner = strdup(pw ? pw->pw_name : "");
         if (!s->id || !s->bundle || !s->rootfs || !s->created || !s->owner)
+                return -ENOMEM;
+        if (c->cgroup && !(s->cgroup_path = strdup(c->cgroup->path)))
                 return -ENOMEM;
         for (size_t i = 0; i < c->spec->n_annotations; i++)
                 if (strv_extend(&s->annotations, c->spec->annotations[i].key) < 0 ||
@@ -348,11 +355,10 @@ static int spawn_child(struct create_context *c, char **ret_error) {
                 .new_flags = ns_new_flags(c->spec), .single_clone = ns_single_clone(c->spec),
         };
         unsigned long flags = ic.single_clone ? ic.new_flags : 0;
-        pid_t pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+        pid_t pid = container_cgroup_clone(c->cgroup, flags, &ic.cgroup_wait);
         if (pid < 0) {
-                int r = -errno;
                 safe_close(pair[1]);
-                return json_errorf(ret_error, "clone: %s", strerror(-r)), r;
+                return json_errorf(ret_error, "clone: %s", strerror(-pid)), pid;
         }
         if (pid == 0) {
                 /* Drop our copies of what holds the state lock and the parent's socket end. */
@@ -364,6 +370,11 @@ static int spawn_child(struct create_context *c, char **ret_error) {
         c->child = pid;
         if (ic.single_clone)
                 c->init = pid;
+        if (ic.cgroup_wait) {
+                int r = container_cgroup_place(c->cgroup, pid, c->sync_fd, ret_error);
+                if (r < 0)
+                        return r;
+        }
         if (ic.single_clone && (ic.new_flags & CLONE_NEWUSER)) {
                 int r = ns_write_id_maps(pid, c->spec, ret_error);
                 if (r < 0)
@@ -393,6 +404,9 @@ int container_create(const struct container_options *o, pid_t *ret_pid, char **r
         if (r < 0)
                 return r;
         r = make_state(&c, ret_error);
+        if (r < 0)
+                return r;
+        r = container_cgroup_create(c.spec, o->id, o->cgroup_manager, &c.cgroup, ret_error);
         if (r < 0)
                 return r;
         r = spawn_child(&c, ret_error);

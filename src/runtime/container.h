@@ -18,6 +18,7 @@ struct container_options {
         bool no_pivot;                  /* --no-pivot */
         bool no_new_keyring;            /* --no-new-keyring */
         unsigned preserve_fds;          /* --preserve-fds N: fds 3..3+N-1 reach the process */
+        const char *cgroup_manager;     /* --cgroup-manager: cgroupfs (NULL), systemd, disabled */
 };
 
 /* husk create: returns once the container process is set up and blocks on exec.fifo, with

@@ -8,6 +8,7 @@
 #include <sys/personality.h>
 #include <time.h>
 
+#include "cgroup-resources.h"
 #include "cleanup.h"
 #include "json-util.h"
 #include "seccomp-spec.h"
@@ -241,6 +242,7 @@ int spec_parse_linux(json_t *j, const char *path, struct oci_linux *l, char **er
                                          (void **) &l->devices, &l->n_devices, err)) < 0 ||
             (r = json_get_string(j, "cgroupsPath", path, false, &l->cgroups_path, err)) < 0 ||
             (r = keep_raw(j, "resources", path, &l->resources_json, err)) < 0 ||
+            (l->resources_json && (r = oci_resources_parse(l->resources_json, "linux.resources", &l->resources, err)) < 0) ||
             (r = keep_raw(j, "seccomp", path, &l->seccomp_json, err)) < 0 ||
             (l->seccomp_json && (r = oci_seccomp_parse(l->seccomp_json, "linux.seccomp", &l->seccomp, err)) < 0) ||
             (r = parse_propagation(j, path, l, err)) < 0 ||
@@ -272,6 +274,7 @@ void spec_linux_done(struct oci_linux *l) {
         free(l->devices);
         free(l->cgroups_path);
         json_decref(l->resources_json);
+        oci_resources_free(l->resources);
         json_decref(l->seccomp_json);
         oci_seccomp_free(l->seccomp);
         free(l->rootfs_propagation);

@@ -152,6 +152,7 @@ void container_state_free(struct container_state *s) {
         free(s->created);
         free(s->owner);
         strv_free(s->annotations);
+        free(s->cgroup_path);
         free(s);
 }
 
@@ -177,6 +178,8 @@ static json_t *state_json_object(const struct container_state *s, const char *st
         }
         if (private_fields)
                 json_object_set_new(o, "husk.startTime", json_integer((json_int_t) s->start_time));
+        if (private_fields && s->cgroup_path)
+                json_object_set_new(o, "husk.cgroupPath", json_string(s->cgroup_path));
         for (char **a = s->annotations; a && a[0] && a[1]; a += 2)
                 json_object_set_new(ann, a[0], json_string(a[1]));
         if (json_object_size(ann) > 0 || private_fields)
@@ -256,6 +259,8 @@ int state_read(const struct state_dir *d, struct container_state **ret) {
                 r = json_dup_string(o, "created", &s->created);
         if (r >= 0)
                 r = json_dup_string(o, "owner", &s->owner);
+        if (r >= 0 && json_is_string(json_object_get(o, "husk.cgroupPath")))
+                r = json_dup_string(o, "husk.cgroupPath", &s->cgroup_path);
         const char *key;
         json_t *v;
         json_object_foreach(json_object_get(o, "annotations"), key, v) {

@@ -36,6 +36,7 @@ struct container_state {
         char *created;          /* RFC 3339, UTC */
         char *owner;            /* user name of the creator ("" if unknown) */
         char **annotations;     /* key, value, key, value, ... NULL */
+        char *cgroup_path;      /* the container's cgroup ("/husk/<id>"), NULL without one */
 };
 
 /* A locked state directory. */

@@ -10,6 +10,7 @@
  *   child -> parent   SYNC_READY       about to block on exec.fifo
  *   child -> parent   SYNC_ERROR       (value: errno, text: one line) setup failed; child exits
  *   parent -> child   SYNC_ERROR       a parent-side step failed; the child exits
+ *   parent -> child   SYNC_CGROUP_ACK  the child is in its cgroup now (v1 hosts: moved after clone)
  *
  * Each end closes the socket when done; EOF before SYNC_READY means the child died. */
 #pragma once
@@ -27,6 +28,7 @@ enum sync_type {
         SYNC_SECCOMP,
         SYNC_READY,
         SYNC_ERROR,
+        SYNC_CGROUP_ACK,        /* parent -> child: you are in the container's cgroup (cgroup-container.h) */
 };
 
 /* Send a message; text may be NULL, fd -1 for none. */
