@@ -177,7 +177,8 @@ run_case() {
 		echo "vm: timed out after ${timeout}s (killed)" >>"$log"
 	fi
 	clean_up_after "$cgroups" "$mounts" >>"$log" || leaked=1
-	rm -rf --one-file-system "$dir"
+	local left=("$dir"/* "$dir"/.[!.]* "$dir"/..?*)
+	((${#left[@]} == 0)) || rm -rf --one-file-system "${left[@]}"
 	((shell)) && cat "$log"
 	echo "$rc $secs $timedout $leaked end" >"$ctl/$n.rc"
 	say "case $n: exit $rc after ${secs}s"
