@@ -3,7 +3,8 @@
 # --cpu-rounding ceil and 1 with floor; memory.max 256M with --worker-memory 100M runs 2
 # workers, and writing 512M to memory.max grows them to 4 while they run (the time from the
 # write to the 4th worker is printed, and the init's own measurement from its status file);
-# back to 256M retires 2. Prints the environment each worker sees.
+# back to 256M retires 2; 300M keeps 2 but rolls both (their share changed). Prints the
+# environment each worker sees.
 # husk-vm-timeout: 240
 . "$HUSK_SOURCE_DIR/tests/lib.sh"
 
@@ -60,6 +61,22 @@ grep -qx "HUSK_MEMORY_LIMIT=$((512 * 1024 * 1024 / 4))" env.3 || fail "worker 3'
 echo "# back to 256M: 2 workers retire"
 echo 256M >"$cg/memory.max"
 wait_until 30 count_is 2 || fail "did not shrink to 2 workers: $(cat "$state" "$PWD/init.err" 2>&1)"
+echo "# 300M: still 2 workers, but each one's share grows: both are rolled, one at a time"
+old_pids=$(jq -r '[.workers[] | select(.state == "running") | .pid] | sort | join(" ")' "$state")
+echo 300M >"$cg/memory.max"
+rolled() {
+	grep -qx "HUSK_MEMORY_LIMIT=$((300 * 1024 * 1024 / 2))" env.0 2>/dev/null &&
+		grep -qx "HUSK_MEMORY_LIMIT=$((300 * 1024 * 1024 / 2))" env.1 2>/dev/null &&
+		[[ $(jq -r '[.workers[] | select(.stale_env)] | length' "$state") == 0 ]] && count_is 2
+}
+wait_until 60 rolled || fail "workers were not rolled: $(cat "$state" env.0 env.1 2>&1)"
+new_pids=$(jq -r '[.workers[] | select(.state == "running") | .pid] | sort | join(" ")' "$state")
+echo "worker pids $old_pids -> $new_pids"
+[[ $old_pids != "$new_pids" ]] || fail "the same processes still run"
+for p in $old_pids; do
+	[[ " $new_pids " != *" $p "* ]] || fail "worker $p was not rolled"
+done
+
 echo "status lines:"
 sed 's/^/   /' "$PWD/init.err"
 grep -q "workers 2 -> 4 in [0-9]* ms (limits changed: memory 256M -> 512M)" "$PWD/init.err" ||
