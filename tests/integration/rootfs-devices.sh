@@ -65,5 +65,17 @@ rf_run d3
 ((RC != 0)) || fail "a device of type x was accepted"
 grep -q 'devices\[1\]' "$T/d3.err" || fail "the error does not name linux.devices[1]: $(cat "$T/d3.err")"
 
+# A read-only /dev tmpfs is made read-only only after the devices are in it (runc).
+JQ='.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)' rf_bundle d4 sh /script4
+cat >"$T/d4/rootfs/script4" <<'EOS'
+[ -c /dev/null ] && echo null=ok
+touch /dev/x 2>/dev/null && echo dev=rw || echo dev=ro
+EOS
+rf_run d4
+rf_expect_ok d4
+out=$(rf_out d4)
+expect "null=ok"
+expect "dev=ro"
+
 rf_check_no_leak
 echo ok
