@@ -16,10 +16,9 @@
 int sysctl_validate(const struct oci_spec *s, char **err);
 /* The file under /proc/sys for a key: '.' separators become '/', unless the key already uses '/'. */
 int sysctl_key_to_path(const char *key, char **ret);
-/* Write every linux.sysctl value to /proc/sys, in the container's namespaces. Call it before
- * rootfs_pivot_and_finalize(): the readonlyPaths of every usual config (runc's, containerd's,
- * ours) make /proc/sys read-only there. Before pivot_root the runtime's /proc is still mounted,
- * and a procfs resolves namespaced sysctls (ipc, net) by the writing task, so the values land in
- * the container's namespaces, as runc writes them. Errors: "linux.sysctl.<key>: /proc/sys/<path>:
- * <strerror>". */
+/* Write every linux.sysctl value to /proc/sys, in the container's namespaces (procfs resolves
+ * the ipc and net sysctls by the writing task). Call it before linux.readonlyPaths are applied:
+ * every usual config (runc's, containerd's, ours) lists /proc/sys there, as runc orders it.
+ * Before pivot_root the runtime's /proc works as well as the container's after it.
+ * Errors: "linux.sysctl.<key>: /proc/sys/<path>: <strerror>". */
 int sysctl_apply(const struct oci_spec *s, char **err);
