@@ -46,6 +46,8 @@ int verb_state(int argc, char **argv, const struct global_args *g);
 int verb_kill(int argc, char **argv, const struct global_args *g);
 int verb_delete(int argc, char **argv, const struct global_args *g);
 int verb_list(int argc, char **argv, const struct global_args *g);
+int verb_pause(int argc, char **argv, const struct global_args *g);
+int verb_resume(int argc, char **argv, const struct global_args *g);
 
 /* create and run share their options (create.c). */
 #include "container.h"

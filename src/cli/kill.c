@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
- * husk kill [--all] ID [SIGNAL]: send a signal (default SIGTERM) to the container's init.
+ * husk kill [--all] ID [SIGNAL]: send a signal (default SIGTERM) to the container's init, or with
+ * --all to every process in its cgroup.
  * SIGNAL is a number or a name, with or without "SIG" ("KILL", "SIGKILL", "9"). */
 #include <getopt.h>
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cgroup-container.h"
 #include "cli.h"
 #include "container.h"
 #include "parse.h"
@@ -16,7 +18,7 @@ static const char usage[] =
         "Send SIGNAL (default SIGTERM; a name like KILL or SIGKILL, or a number) to the container's\n"
         "init process.\n\n"
         "Options:\n"
-        "  -a, --all    accepted for runc compatibility (the pid namespace's init takes the others)\n"
+        "  -a, --all    signal every process of the container's cgroup, not only its init\n"
         "  -h, --help   show this help\n";
 
 static int parse_signal(const char *s, int *ret) {
@@ -60,7 +62,10 @@ static int parse_signal(const char *s, int *ret) {
 }
 
 static int handle(int c, const char *arg, void *userdata) {
-        return c == 'a' ? 0 : -EINVAL;
+        if (c != 'a')
+                return -EINVAL;
+        *(bool *) userdata = true;
+        return 0;
 }
 
 int verb_kill(int argc, char **argv, const struct global_args *g) {
@@ -70,7 +75,8 @@ int verb_kill(int argc, char **argv, const struct global_args *g) {
                 {}
         };
         int ret;
-        int first = verb_getopt(argc, argv, "a", options, usage, handle, NULL, &ret);
+        bool all = false;
+        int first = verb_getopt(argc, argv, "a", options, usage, handle, &all, &ret);
         if (first < 0)
                 return ret;
         int nargs = argc - first;
@@ -84,7 +90,8 @@ int verb_kill(int argc, char **argv, const struct global_args *g) {
                 return EXIT_FAILURE;
         }
         _cleanup_free_ char *err = NULL;
-        int r = container_kill(g->root, argv[first], sig, &err);
+        int r = all ? container_kill_all(g->root, argv[first], sig, &err)
+                    : container_kill(g->root, argv[first], sig, &err);
         if (r < 0) {
                 log_error_errno(r, "kill: %s", err ? err : strerror(-r));
                 return EXIT_FAILURE;

@@ -11,7 +11,9 @@
 
 #include "cgroup-container.h"
 #include "cleanup.h"
+#include "container.h"
 #include "json-util.h"
+#include "state.h"
 #include "sync.h"
 
 /* What every container may use whatever its rules say (runc's AllowedDevices): mknod of any
@@ -168,4 +170,50 @@ int container_cgroup_open(const char *id, const char *path, struct cgroup **ret,
         if (r < 0)
                 return json_errorf(ret_error, "container '%s': cgroup %s: %s", id, path, strerror(-r)), r;
         return 0;
+}
+
+/* The container's state, read under a shared lock (the caller holds it while acting). */
+static int load_state(const char *root, const char *id, struct state_dir **ret_dir, struct container_state **ret,
+                      char **ret_error) {
+        _cleanup_state_dir_ struct state_dir *d = NULL;
+        int r = container_check_id(id, ret_error);
+        if (r < 0)
+                return r;
+        r = state_dir_open(root, id, false, &d);
+        if (r >= 0)
+                r = state_read(d, ret);
+        if (r == -ENOENT)
+                return json_errorf(ret_error, "container '%s' does not exist", id), r;
+        if (r < 0)
+                return json_errorf(ret_error, "%s/%s: %s", root, id, strerror(-r)), r;
+        *ret_dir = TAKE_PTR(d);
+        return 0;
+}
+
+int container_pause(const char *root, const char *id, bool pause, char **ret_error) {
+        _cleanup_state_dir_ struct state_dir *d = NULL;
+        _cleanup_container_state_ struct container_state *s = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        int r = load_state(root, id, &d, &s, ret_error);
+        if (r < 0)
+                return r;
+        if (state_status(d, s) != CONTAINER_RUNNING)
+                return json_errorf(ret_error, "container '%s' is not running", id);
+        r = container_cgroup_open(id, s->cgroup_path, &cg, ret_error);
+        if (r < 0)
+                return r;
+        return cgroup_freeze(cg, pause, ret_error);
+}
+
+int container_kill_all(const char *root, const char *id, int sig, char **ret_error) {
+        _cleanup_state_dir_ struct state_dir *d = NULL;
+        _cleanup_container_state_ struct container_state *s = NULL;
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        int r = load_state(root, id, &d, &s, ret_error);
+        if (r < 0)
+                return r;
+        r = container_cgroup_open(id, s->cgroup_path, &cg, ret_error);
+        if (r < 0)
+                return r;
+        return cgroup_kill_all(cg, sig, ret_error);
 }

@@ -42,3 +42,10 @@ int container_cgroup_remove(const char *path, char **ret_error);
 /* Open the cgroup at path for pause/resume/kill --all; -ENOENT (with a message) when the
  * container has none. */
 int container_cgroup_open(const char *id, const char *path, struct cgroup **ret, char **ret_error);
+
+/* husk pause / resume: freeze or thaw the cgroup of a running container (-EINVAL with a message
+ * when it is not running, or has no cgroup). */
+int container_pause(const char *root, const char *id, bool pause, char **ret_error);
+
+/* husk kill --all: sig to every process of the container's cgroup. */
+int container_kill_all(const char *root, const char *id, int sig, char **ret_error);

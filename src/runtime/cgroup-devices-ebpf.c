@@ -96,9 +96,13 @@ static int build(struct prog *p, const struct oci_device_rule *rules, size_t n) 
             (r = emit(p, BPF_LDX | BPF_MEM | BPF_W, R4, R1, 4, 0)) < 0 ||
             (r = emit(p, BPF_LDX | BPF_MEM | BPF_W, R5, R1, 8, 0)) < 0)
                 return r;
-        for (size_t i = n; i-- > 0;)
+        for (size_t i = n; i-- > 0;) {
                 if ((r = emit_rule(p, &rules[i])) < 0)
                         return r;
+                /* a rule matching everything ends the program: the verifier rejects dead code */
+                if (block_len(&rules[i]) == 2)
+                        return 0;
+        }
         if ((r = emit(p, BPF_ALU64 | BPF_MOV | BPF_K, R0, 0, 0, 1)) < 0)
                 return r;
         return emit(p, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);

@@ -119,7 +119,6 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
                 return json_errorf(ret_error, "cgroups: /proc/self/mountinfo: %s", strerror(-r)), r;
         if (cg->layout.version == HUSK_CGROUP_NONE)
                 return json_errorf(ret_error, "cgroups: no cgroup filesystem is mounted"), -ENOMEDIUM;
-        cg->owned = true;
         hierarchies(&cg->layout, h);
         for (size_t i = 0; h[i] && r >= 0; i++)
                 r = make_dirs(cg, h[i], ret_error);
@@ -135,8 +134,12 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
         if (r >= 0 && cg->layout.unified)
                 r = cg_v2_apply(&cg->layout, cg_file_path(dir, sizeof dir, cg->layout.unified, path, NULL),
                                 cg->unified_fd, res, ret_error);
+        cg->owned = r >= 0;
         if (r < 0) {
-                (void) cgroup_destroy(cg, NULL);
+                /* Only what we made: with -EEXIST the leaf is another container's. Nothing ran
+                 * in ours yet, so there is nothing to kill. */
+                for (size_t n = strv_length(cg->created); n-- > 0;)
+                        (void) remove_dir(cg->created[n], false);
                 return r;
         }
         *ret = TAKE_PTR(cg);

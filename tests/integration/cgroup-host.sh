@@ -1,0 +1,137 @@
+#!/bin/bash
+# husk's cgroups on this host, whatever its layout (v1/v2 hybrid here, pure v2 in CI): the
+# container's cgroup is made in every hierarchy with the limits of linux.resources, the init is
+# in it before it runs (its cgroup namespace is rooted there), state.json records the path,
+# device rules deny, pause/resume freeze and thaw, an OOM kill is counted, delete removes every
+# directory. --cgroup-manager disabled runs without cgroups. Bad input (resources the parser or
+# the kernel refuses, an unresolvable cgroupsPath, an unknown manager, a taken cgroup) fails with
+# the field named and leaves no cgroup behind.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/cgroup-lib.sh"
+
+cg_setup
+[[ -e /sys/fs/cgroup/cgroup.controllers || -d /sys/fs/cgroup/memory ]] || skip "no cgroup hierarchy on /sys/fs/cgroup"
+if [[ -d /sys/fs/cgroup/memory ]]; then mem=memory pids=pids frz=freezer; else mem="" pids="" frz=""; fi
+v1=${mem:+1}
+
+# Every directory of the container's cgroup: cgroup2 (if mounted) and each v1 hierarchy.
+all_dirs() {
+	local d
+	for d in /sys/fs/cgroup /sys/fs/cgroup/*/; do
+		d=${d%/}
+		[[ -e $d/cgroup.procs && $d != */systemd ]] && echo "$d/husk/$1"
+	done
+}
+assert_gone() {
+	local d
+	for d in $(all_dirs "$1"); do
+		[[ ! -e $d ]] || fail "$2: cgroup $d left behind"
+	done
+}
+expect_fail() {
+	local text=$1
+	shift
+	if "$@" >"$T/err" 2>&1 </dev/null; then
+		fail "succeeded, expected an error with '$text'"
+	fi
+	grep -qF -- "$text" "$T/err" || fail "expected '$text' in: $(cat "$T/err")"
+}
+
+# --- limits, placement, cgroup namespace, state.json, pause/resume, delete
+JQ='.linux.resources.memory = {"limit": 33554432}
+.linux.resources.pids = {"limit": 20}
+.linux.resources.cpu = {"quota": 50000, "period": 100000, "shares": 512}' \
+	cg_bundle lim sh -c 'cat /proc/self/cgroup; sleep 30'
+h create -b "$T/lim" lim >"$T/lim.out" 2>&1 </dev/null
+pid=$(h state lim | jq -r .pid)
+assert_eq /husk/lim "$(jq -r '."husk.cgroupPath"' "$ROOT/lim/state.json")" "state.json husk.cgroupPath"
+if [[ -n $v1 ]]; then
+	assert_eq 33554432 "$(<"$(cg_dir memory lim)/memory.limit_in_bytes")" "memory.limit_in_bytes"
+	assert_eq 20 "$(<"$(cg_dir pids lim)/pids.max")" "pids.max"
+	assert_eq 50000 "$(<"$(cg_dir cpu lim)/cpu.cfs_quota_us")" "cpu.cfs_quota_us"
+	assert_eq 512 "$(<"$(cg_dir cpu lim)/cpu.shares")" "cpu.shares"
+	grep -q "memory:/husk/lim$" "/proc/$pid/cgroup" || fail "init not in memory:/husk/lim: $(cat "/proc/$pid/cgroup")"
+	grep -q "^0::/husk/lim$" "/proc/$pid/cgroup" || fail "init not tracked in cgroup2 /husk/lim: $(cat "/proc/$pid/cgroup")"
+else
+	assert_eq 33554432 "$(<"$(cg_dir "" lim)/memory.max")" "memory.max"
+	assert_eq 20 "$(<"$(cg_dir "" lim)/pids.max")" "pids.max"
+	assert_eq "50000 100000" "$(<"$(cg_dir "" lim)/cpu.max")" "cpu.max"
+	assert_eq 20 "$(<"$(cg_dir "" lim)/cpu.weight")" "cpu.weight"
+	grep -q "^0::/husk/lim$" "/proc/$pid/cgroup" || fail "init not in /husk/lim: $(cat "/proc/$pid/cgroup")"
+fi
+h start lim
+seen() { grep -q "0::/" "$T/lim.out"; }
+wait_until 10 seen || fail "no output from the container: $(cat "$T/lim.out")"
+if grep -v ':/$' "$T/lim.out" | grep -q ':/'; then
+	fail "cgroup namespace not rooted at the container's cgroup: $(cat "$T/lim.out")"
+fi
+h pause lim
+if [[ -n $frz ]]; then
+	assert_eq FROZEN "$(<"$(cg_dir freezer lim)/freezer.state")" "freezer.state after pause"
+else
+	assert_eq 1 "$(cg_key "$(cg_dir "" lim)/cgroup.events" frozen)" "frozen after pause"
+fi
+[[ $(awk '{print $3}' "/proc/$pid/stat") != R ]] || fail "init still running while paused"
+h resume lim
+if [[ -n $frz ]]; then
+	assert_eq THAWED "$(<"$(cg_dir freezer lim)/freezer.state")" "freezer.state after resume"
+fi
+h delete --force lim
+assert_gone lim "delete"
+
+# --- devices: default deny, /dev/null allowed
+cg_bundle dev sh -c 'mknod /dev/kmsg2 c 1 11 && head -c1 /dev/kmsg2; echo kmsg=$?; echo x >/dev/null; echo null=$?'
+out=$(h run -b "$T/dev" dev 2>&1) || fail "devices container failed: $out"
+[[ $out == *"Operation not permitted"* && $out == *"kmsg=1"* ]] || fail "c 1:11 was not denied: $out"
+[[ $out == *"null=0"* ]] || fail "/dev/null was denied: $out"
+assert_gone dev "run"
+
+# --- OOM: dd past the limit is killed, and the kill is counted
+JQ='.linux.resources.memory = {"limit": 16777216, "swap": 16777216}' cg_bundle oom dd if=/dev/zero of=/dev/null bs=64M count=1
+rc=0
+h run --keep -b "$T/oom" oom >"$T/oom.out" 2>&1 || rc=$?
+((rc == 137)) || fail "dd past memory.limit: exit $rc, expected 137; $(cat "$T/oom.out")"
+if [[ -n $v1 ]]; then
+	kills=$(cg_key "$(cg_dir memory oom)/memory.oom_control" oom_kill)
+else
+	kills=$(cg_key "$(cg_dir "" oom)/memory.events" oom_kill)
+fi
+((kills >= 1)) || fail "no oom_kill counted"
+h delete oom
+assert_gone oom "delete after OOM"
+
+# --- --cgroup-manager disabled: no cgroup at all
+cg_bundle off cat /proc/self/cgroup
+out=$(h --cgroup-manager disabled run -b "$T/off" off 2>&1) || fail "disabled manager: $out"
+assert_gone off "--cgroup-manager disabled"
+
+# --- bad input, and nothing left behind
+JQ='.linux.resources.memory = {"limit": "lots"}' cg_bundle bad1 true
+expect_fail "linux.resources.memory.limit: must be an integer" h run -b "$T/bad1" bad1
+assert_gone bad1 "bad resources"
+JQ='.linux.resources.unified = {"memory.no_such_file": "1"}' cg_bundle bad2 true
+expect_fail "linux.resources.unified.memory.no_such_file:" h run -b "$T/bad2" bad2
+assert_gone bad2 "a unified key the kernel lacks"
+JQ='.linux.cgroupsPath = "/husk/../escape"' cg_bundle bad3 true
+expect_fail "linux.cgroupsPath: '/husk/../escape': empty, '.' or '..' component" h run -b "$T/bad3" bad3
+JQ='.linux.cgroupsPath = "system.slice:husk:x"' cg_bundle bad4 true
+expect_fail "needs --cgroup-manager systemd" h run -b "$T/bad4" bad4
+expect_fail "--cgroup-manager: 'bogus': must be cgroupfs, systemd or disabled" h --cgroup-manager bogus run -b "$T/bad4" bad4
+if [[ -n $v1 ]]; then
+	JQ='.linux.resources.memory = {"limit": 16777216, "swap": 8388608}' cg_bundle bad5 true
+	expect_fail "linux.resources.memory.swap: 8388608 is below memory.limit 16777216" h run -b "$T/bad5" bad5
+else
+	JQ='.linux.resources.memory = {"disableOOMKiller": true}' cg_bundle bad5 true
+	expect_fail "linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer" h run -b "$T/bad5" bad5
+fi
+assert_gone bad5 "a limit this host cannot enforce"
+# two containers, one cgroupsPath: the second is refused and the first keeps its cgroup
+JQ='.linux.cgroupsPath = "/husk/shared"' cg_bundle one sleep 30
+h create -b "$T/one" one </dev/null >/dev/null 2>&1
+expect_fail "linux.cgroupsPath: cgroup /husk/shared exists already" h create -b "$T/one" two
+for d in $(all_dirs shared); do
+	[[ -d $d ]] || fail "the first container's cgroup $d was removed by the failed create"
+done
+h delete --force one
+assert_gone shared "delete"
+echo ok
