@@ -142,6 +142,7 @@ static int device_make(int root_fd, const struct oci_device *d, bool in_userns, 
         return 0;
 }
 
+/* Does linux.devices list path (then it replaces the default device there)? */
 static bool spec_has_device(const struct oci_spec *spec, const char *path) {
         for (size_t i = 0; i < spec->linux_.n_devices; i++) {
                 _cleanup_free_ char *n = NULL;
@@ -152,6 +153,7 @@ static bool spec_has_device(const struct oci_spec *spec, const char *path) {
         return false;
 }
 
+/* Does the spec mount something at path? */
 static bool spec_mounts_at(const struct oci_spec *spec, const char *path) {
         for (size_t i = 0; i < spec->n_mounts; i++) {
                 _cleanup_free_ char *n = NULL;
@@ -163,6 +165,7 @@ static bool spec_mounts_at(const struct oci_spec *spec, const char *path) {
         return false;
 }
 
+/* The default devices not overridden, then linux.devices in order. */
 static int make_devices(int root_fd, const struct oci_spec *spec, bool in_userns, char **ret_error) {
         int r;
 

@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "mount-internal.h"
 
+/* Copy a regular file's bytes (new file, mode of st before copy_attrs()). */
 static int copy_file(int src_dir, int dst_dir, const char *name, const struct stat *st) {
         _cleanup_close_ int in = -EBADF, out = -EBADF;
         char buf[65536];
@@ -49,6 +50,7 @@ static int copy_attrs(int dst_dir, const char *name, const struct stat *st) {
         return 0;
 }
 
+/* Copy one directory entry of any type, recursing into directories. */
 static int copy_entry(int src_dir, int dst_dir, const char *name) {
         struct stat st;
         int r = 0;

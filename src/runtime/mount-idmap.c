@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "spec.h"
 
+/* Write /proc/<pid>/{uid,gid}_map in one write(2), as the kernel requires. */
 static int write_map(int pid, const char *file, const struct oci_id_mapping *m, size_t n) {
         char path[64], buf[4096];
         size_t pos = 0;

@@ -97,6 +97,7 @@ static const struct opt_def opt_table[] = {
         { "tmpcopyup",      OPT_TMPCOPYUP,   0 },
 };
 
+/* The table entry for an option name, NULL for filesystem data. */
 static const struct opt_def *opt_lookup(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(opt_table); i++)
                 if (strcmp(opt_table[i].name, name) == 0)

@@ -276,6 +276,8 @@ static int job_bind_idmapped(struct mnt_job *j, const char *src, int dst) {
         return 0;
 }
 
+/* A bind mount: source from the host (relative to the bundle), destination a directory or file like
+ * the source, then a remount for the flags a bind ignores. */
 static int job_bind(struct mnt_job *j) {
         const struct oci_mount *m = j->m;
         _cleanup_free_ char *src = NULL;

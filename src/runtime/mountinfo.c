@@ -38,6 +38,7 @@ static char *next_field(char **p) {
         return s;
 }
 
+/* Split one line into e (pointers into line). */
 static int parse_line(char *line, struct mountinfo_entry *e) {
         char *p = line, *f[6], *opt_start, *opt_end, *dash;
 

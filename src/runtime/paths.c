@@ -21,6 +21,7 @@ const char *path_procfd(char *buf, size_t n, int fd) {
         return buf;
 }
 
+/* Do two fds refer to the same inode (".." at the root stays there)? */
 static bool fd_same_inode(int a, int b) {
         struct stat sa, sb;
 

@@ -68,6 +68,8 @@ static int hide_kernel_fs(const struct mountinfo_entry *e, void *userdata) {
         return 0;
 }
 
+/* --no-pivot: move the rootfs mount onto / and chroot into it (runc msMoveRoot), for roots
+ * pivot_root(2) refuses (initramfs). */
 static int do_move_root(const char *rootfs, char **ret_error) {
         struct hide_ctx h = { .rootfs = rootfs };
         int r;
@@ -128,6 +130,7 @@ static int dev_readonly(const struct oci_spec *spec, int root_fd, char **ret_err
         return 0;
 }
 
+/* root.readonly: the root mount only, not what is mounted below it (runc setReadonly). */
 static int root_readonly(int root_fd, char **ret_error) {
         int r = mnt_set_readonly(root_fd);
 
@@ -155,6 +158,7 @@ static int readonly_path(int root_fd, const char *path, int fd) {
         return mnt_set_readonly(top);
 }
 
+/* linux.readonlyPaths in order; a path that does not exist is skipped (runc). */
 static int readonly_paths(const struct oci_spec *spec, int root_fd, char **ret_error) {
         char **l = spec->linux_.readonly_paths;
 
@@ -206,6 +210,7 @@ static int masked_paths(const struct oci_spec *spec, int root_fd, char **ret_err
         return 0;
 }
 
+/* readonlyPaths, then maskedPaths (runc standard_init_linux.go order). */
 static int protect_paths(const struct oci_spec *spec, int root_fd, char **ret_error) {
         int r = readonly_paths(spec, root_fd, ret_error);
 

@@ -46,6 +46,7 @@ struct parent_mount {
         bool shared;
 };
 
+/* mountinfo callback: remember the deepest mount that contains p->path. */
 static int find_parent(const struct mountinfo_entry *e, void *userdata) {
         struct parent_mount *p = userdata;
         size_t l = strlen(e->mountpoint);
