@@ -3,6 +3,7 @@
  * workloads from the cgroup limits and can run them as a pool of workers.
  * init_main() reads as the algorithm; each step lives in the file named for its concept. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -113,6 +114,10 @@ int init_main(int argc, char **argv) {
         }
 
         /* 1. Nothing inherited stays open unless it is passed on. */
+        if (args.status_fd >= 0 && fcntl(args.status_fd, F_GETFD) < 0) {
+                log_error_errno(errno, "--status-fd %d: %m", args.status_fd);
+                goto out_args;
+        }
         int keep[] = { args.status_fd };
         r = fds_close_inherited(args.pass_fds, keep, ELEMENTSOF(keep));
         if (r < 0) {
