@@ -58,6 +58,10 @@ assert_eq "1 cleaned" "$rc $out" "defer after a set -e failure"
 run_script 'defer "echo cleaned"; kill -TERM $$; sleep 5'
 assert_eq "143 cleaned" "$rc $out" "defer after SIGTERM"
 
+# Sourcing lib.sh again keeps the cleanups registered so far.
+run_script "defer 'echo first'; . '$lib'; defer 'echo second'"
+assert_eq $'0 second\nfirst' "$rc $out" "defer across a second source of lib.sh"
+
 # wait_until: true once the condition holds; false after the time is up.
 run_script 'wait_until 1 false && echo yes || echo no'
 assert_eq "0 no" "$rc $out" "wait_until on a condition that never holds"

@@ -31,6 +31,10 @@
 # Environment: HUSK_BUILD_DIR and HUSK_SOURCE_DIR (absolute; meson and tests/vm/run.sh set
 # them), HUSK_TESTS_MUST_RUN (1: skips fail).
 
+# Sourced a second time (say, by a suite's own helper file): nothing to do.
+[[ -z ${_lib_sourced:-} ]] || return 0
+_lib_sourced=1
+
 set -euo pipefail
 
 _lib_deferred=()
