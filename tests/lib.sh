@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/lib.sh: shared bash helpers for husk's shell tests (tests/integration/*.sh and
 # tests/vm/cases/*.sh). Source it first:
 #
