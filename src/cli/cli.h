@@ -48,6 +48,17 @@ int verb_delete(int argc, char **argv, const struct global_args *g);
 int verb_list(int argc, char **argv, const struct global_args *g);
 int verb_pause(int argc, char **argv, const struct global_args *g);
 int verb_resume(int argc, char **argv, const struct global_args *g);
+int verb_exec(int argc, char **argv, const struct global_args *g);
+int verb_ps(int argc, char **argv, const struct global_args *g);
+
+/* The foreground side of run and exec (run.c): forward SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+ * SIGUSR1/2 and SIGWINCH to pid; copy stdin -> master and master -> stdout (stdin in raw mode when
+ * a terminal) until the master hangs up; wait for pid and return its exit status (128+N when
+ * killed by signal N). */
+#include <sys/types.h>
+void cli_forward_signals(pid_t pid);
+void cli_relay_pty(int master);
+int cli_wait_exit_status(pid_t pid);
 
 /* create and run share their options (create.c). */
 #include "container.h"

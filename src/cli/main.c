@@ -18,6 +18,8 @@ static const struct verb verbs[] = {
         { "kill",     "send a signal to a container's init",              verb_kill },
         { "delete",   "delete a container",                               verb_delete },
         { "list",     "list containers",                                  verb_list },
+        { "exec",     "run another process in a container",               verb_exec, true },
+        { "ps",       "list a container's processes",                     verb_ps },
         { "pause",    "freeze a container's processes (cgroup freezer)",  verb_pause },
         { "resume",   "thaw a paused container",                          verb_resume },
         { "spec",     "write a config.json template",                     verb_spec },

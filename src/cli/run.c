@@ -26,7 +26,7 @@ static void forward_signal(int sig) {
                 (void) kill(forward_pid, sig);
 }
 
-static void install_forwarding(pid_t pid) {
+void cli_forward_signals(pid_t pid) {
         static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH };
         struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
         forward_pid = pid;
@@ -54,8 +54,7 @@ static int recv_master(int sock) {
         return fd;
 }
 
-/* Copy stdin -> master and master -> stdout until the master hangs up. */
-static void relay_pty(int master) {
+void cli_relay_pty(int master) {
         struct termios saved;
         bool raw = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
         if (raw) {
@@ -91,7 +90,7 @@ static void relay_pty(int master) {
                 (void) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 }
 
-static int wait_exit_status(pid_t pid) {
+int cli_wait_exit_status(pid_t pid) {
         int status;
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
@@ -130,7 +129,7 @@ int verb_run(int argc, char **argv, const struct global_args *g) {
         pty_peer = safe_close(pty_peer);
         _cleanup_close_ int master = pty_sock >= 0 ? recv_master(pty_sock) : -EBADF;
 
-        install_forwarding(pid);
+        cli_forward_signals(pid);
         r = container_start(g->root, a.opts.id, &warning, &err);
         if (warning)
                 log_warning("%s", warning);
@@ -145,8 +144,8 @@ int verb_run(int argc, char **argv, const struct global_args *g) {
                 return EXIT_SUCCESS;
 
         if (master >= 0)
-                relay_pty(master);
-        int status = wait_exit_status(pid);
+                cli_relay_pty(master);
+        int status = cli_wait_exit_status(pid);
         if (!a.keep) {
                 free(warning);
                 warning = NULL;

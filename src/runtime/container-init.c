@@ -137,7 +137,7 @@ static char *state_with_status(const char *state_json, const char *status) {
 
 /* process.args[0] as execve will find it: relative names through the container's PATH (from
  * process.env). Messages as runc words them. */
-static int find_executable(const struct oci_process *p, char **ret, char **ret_error) {
+int container_find_executable(const struct oci_process *p, char **ret, char **ret_error) {
         const char *name = p->args[0];
         struct stat st;
         if (strchr(name, '/')) {
@@ -226,32 +226,27 @@ static char **process_env(const struct oci_process *p, unsigned *ret_listen) {
         return env;
 }
 
-/* The last step: only fds 0-2, the socket-activation fds and --preserve-fds survive execve
- * (close_range(2) with CLOSE_RANGE_CLOEXEC marks the rest in one call). */
-_Noreturn static void exec_process(const struct init_context *c, const char *exe) {
-        const struct oci_process *p = c->spec->process;
+int container_exec_process(const struct oci_process *p, unsigned preserve_fds, const char *exe) {
         unsigned listen = 0;
-        char **env = process_env(p, &listen);
-        if (!env) {
-                fprintf(stderr, "husk: out of memory\n");
-                _exit(127);
-        }
+        _cleanup_strv_free_ char **env = process_env(p, &listen);
+        if (!env)
+                return -ENOMEM;
         /* Fds husk inherited have no FD_CLOEXEC (they survived an exec); every fd husk opens has
          * it. So the kept range passes exactly what the caller gave us, never one of ours that
          * happens to sit in a gap of that range. */
-        unsigned keep = listen + c->opts->preserve_fds;
-        if (syscall(SYS_close_range, 3U + keep, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-                fprintf(stderr, "husk: close_range: %m\n");
-                _exit(127);
-        }
+        if (syscall(SYS_close_range, 3U + listen + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                return -errno;
         execve(exe, p->args, env);
-        int e = errno;
-        fprintf(stderr, "husk: exec %s: %s\n", p->args[0], strerror(e));
-        _exit(e == ENOENT ? 127 : 126);
+        return -errno;
 }
 
-/* Signals as the process should find them: default handlers, nothing blocked. */
-static void reset_signals(void) {
+_Noreturn static void exec_process(const struct init_context *c, const char *exe) {
+        int r = container_exec_process(c->spec->process, c->opts->preserve_fds, exe);
+        fprintf(stderr, "husk: exec %s: %s\n", c->spec->process->args[0], strerror(-r));
+        _exit(r == -ENOENT ? 127 : 126);
+}
+
+void container_reset_signals(void) {
         struct sigaction sa = { .sa_handler = SIG_DFL };
         for (int sig = 1; sig < NSIG; sig++)
                 if (sig != SIGKILL && sig != SIGSTOP)
@@ -282,7 +277,7 @@ _Noreturn void container_init(const struct init_context *c) {
         }
         if (oci_spec_namespace(spec, OCI_NS_USER))
                 become_root(c);
-        reset_signals();
+        container_reset_signals();
         if ((c->new_flags & CLONE_NEWNET) && (r = net_loopback_up()) < 0)
                 failf(c, r, "network namespace: bring up lo: %s", strerror(-r));
         setup_identity(c);
@@ -340,7 +335,7 @@ _Noreturn void container_init(const struct init_context *c) {
         r = process_attrs_apply(spec, &err);
         if (r < 0)
                 fail(c, r, err);
-        r = find_executable(spec->process, &exe, &err);
+        r = container_find_executable(spec->process, &exe, &err);
         if (r < 0)
                 fail(c, r, err);
         if (c->seccomp && !early)

@@ -34,6 +34,27 @@ bool container_has_hooks(const struct oci_spec *spec, const int *kinds, size_t n
 /* The bundle's config.json, parsed; used again by delete for the poststop hooks. */
 int container_load_spec(const char *bundle, struct oci_spec **ret, char **ret_error);
 
+/* process.args[0] as execve will find it (container-init.c): a relative name through PATH of
+ * process.env, looked up in the current root. Messages as runc words them
+ * ("exec: \"foo\": executable file not found in $PATH"). */
+int container_find_executable(const struct oci_process *p, char **ret, char **ret_error);
+/* Signals as the process should find them: default handlers, nothing blocked. */
+void container_reset_signals(void);
+/* The last step (container-init.c): mark every fd above 2 + LISTEN_FDS + preserve_fds
+ * close-on-exec (close_range(2)) and execve exe with process.args and process.env (plus
+ * LISTEN_FDS/LISTEN_PID when husk was socket-activated). Returns -errno only when that fails. */
+int container_exec_process(const struct oci_process *p, unsigned preserve_fds, const char *exe);
+
+/* Write pid to path atomically (a temporary file renamed over it), for --pid-file (container.c). */
+int container_write_pid_file(const char *path, pid_t pid);
+
+/* Open and lock <root>/<id> (container-ops.c) and, with ret_state, read its state.json; errors
+ * say "container 'ID' does not exist". */
+struct state_dir;
+struct container_state;
+int open_container(const char *root, const char *id, bool exclusive, struct state_dir **ret_dir,
+                   struct container_state **ret_state, char **ret_error);
+
 /* Set *ret_error (if NULL so far) to the formatted message, where %m is strerror(-err), and
  * return err (a -errno), so call sites can read `return container_errorf(e, -errno, "x: %m")`. */
 int container_errorf(char **ret_error, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

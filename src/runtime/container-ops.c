@@ -20,8 +20,8 @@
 
 #define KILL_WAIT_MS 10000
 
-static int open_container(const char *root, const char *id, bool exclusive, struct state_dir **ret_dir,
-                          struct container_state **ret_state, char **ret_error) {
+int open_container(const char *root, const char *id, bool exclusive, struct state_dir **ret_dir,
+                   struct container_state **ret_state, char **ret_error) {
         int r = container_check_id(id, ret_error);
         if (r < 0)
                 return r;

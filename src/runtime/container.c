@@ -321,7 +321,7 @@ static int serve_child(struct create_context *c, char **ret_error) {
         }
 }
 
-static int write_pid_file(const char *path, pid_t pid) {
+int container_write_pid_file(const char *path, pid_t pid) {
         _cleanup_free_ char *tmp = NULL;
         if (asprintf(&tmp, "%s.husk-tmp", path) < 0)
                 return -ENOMEM;
@@ -422,7 +422,7 @@ int container_create(const struct container_options *o, pid_t *ret_pid, char **r
         r = state_write(c.dir, c.state);
         if (r < 0)
                 return json_errorf(ret_error, "%s/%s: %s", c.dir->path, STATE_FILE, strerror(-r)), r;
-        if (o->pid_file && (r = write_pid_file(o->pid_file, c.init)) < 0)
+        if (o->pid_file && (r = container_write_pid_file(o->pid_file, c.init)) < 0)
                 return json_errorf(ret_error, "--pid-file '%s': %s", o->pid_file, strerror(-r)), r;
         c.ready = true;
         *ret_pid = c.init;
