@@ -105,11 +105,8 @@ static void handle_signal(struct supervisor *sv, int sig) {
          * command wants it back. */
         if (sig == SIGCONT && !workers && sv->pool.n_slots > 0 && sv->pool.w[0].pid > 0)
                 child_foreground(sv->pool.w[0].pid);
+        /* SIGTSTP, SIGTTIN, SIGTTOU too: if the command stops, on_reaped() stops us. */
         pool_signal(&sv->pool, sig);
-        /* A job-control stop for us, not PID 1: the workload stopped, so stop as well and let
-         * the shell see the job stopped (dumb-init does the same); SIGCONT wakes us. */
-        if (signal_is_tty_stop(sig) && !sv->is_pid1)
-                (void) kill(getpid(), SIGSTOP);
 }
 
 static int read_signals(struct supervisor *sv) {
@@ -132,8 +129,9 @@ static int read_signals(struct supervisor *sv) {
 static void on_reaped(pid_t pid, int status, void *userdata) {
         struct supervisor *sv = userdata;
         if (WIFSTOPPED(status)) {
-                /* The command stopped for the terminal (Ctrl-Z): unless we are PID 1, stop too,
-                 * so the shell that started us sees its job stopped. */
+                /* The command stopped for the terminal (Ctrl-Z, or a SIGTSTP we forwarded):
+                 * unless we are PID 1, stop too, so the shell that started us sees its job
+                 * stopped (as dumb-init does); its SIGCONT comes to us and is forwarded. */
                 if (!sv->args->scheduler && !sv->is_pid1 && signal_is_tty_stop(WSTOPSIG(status)))
                         (void) kill(getpid(), SIGSTOP);
                 return;
