@@ -2,6 +2,7 @@
  * husk create [OPTIONS] ID: set up a container from a bundle; its process waits for `start`.
  * The option parser is shared with `run` (create_parse_args). */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ static const char create_usage[] =
         "      --no-pivot          do not use pivot_root (for a rootfs on ramfs)\n"
         "      --no-new-keyring    keep the caller's session keyring\n"
         "      --preserve-fds N    pass fds 3..3+N-1 to the process\n"
+        "      --pidfd-socket P    send a pidfd of the process to the unix socket P\n"
         "      --no-subreaper      accepted for runc compatibility\n"
         "  -h, --help              show this help\n";
 
@@ -35,6 +37,7 @@ static const char run_usage[] =
         "      --no-pivot          do not use pivot_root (for a rootfs on ramfs)\n"
         "      --no-new-keyring    keep the caller's session keyring\n"
         "      --preserve-fds N    pass fds 3..3+N-1 to the process\n"
+        "      --pidfd-socket P    send a pidfd of the process to the unix socket P\n"
         "      --no-subreaper      do not make husk a child subreaper\n"
         "  -h, --help              show this help\n";
 
@@ -60,9 +63,7 @@ static int handle(int c, const char *arg, void *userdata) {
         case ARG_NO_NEW_KEYRING: a->opts.no_new_keyring = true; return 0;
         case ARG_NO_SUBREAPER:   a->no_subreaper = true; return 0;
         case ARG_KEEP:           a->keep = true; return 0;
-        case ARG_PIDFD_SOCKET:
-                log_error("--pidfd-socket: not supported");
-                return -EOPNOTSUPP;
+        case ARG_PIDFD_SOCKET:   a->opts.pidfd_socket = arg; return 0;
         case ARG_PRESERVE_FDS:
                 if (safe_atou(arg, &a->opts.preserve_fds) < 0 || a->opts.preserve_fds > 65536) {
                         log_error("--preserve-fds: must be a number, got '%s'", arg);
@@ -116,6 +117,8 @@ int verb_create(int argc, char **argv, const struct global_args *g) {
         int ret;
         if (create_parse_args(argc, argv, g, false, &a, &ret) < 0)
                 return ret;
+        /* A caller's SIG_IGN for SIGCHLD would make the kernel reap our children (hooks). */
+        (void) signal(SIGCHLD, SIG_DFL);
         _cleanup_free_ char *err = NULL;
         pid_t pid;
         int r = container_create(&a.opts, &pid, &err);

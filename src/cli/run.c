@@ -105,6 +105,7 @@ int verb_run(int argc, char **argv, const struct global_args *g) {
         int ret;
         if (create_parse_args(argc, argv, g, true, &a, &ret) < 0)
                 return ret;
+        (void) signal(SIGCHLD, SIG_DFL);        /* we wait for the container and hooks */
         if (!a.detach && !a.no_subreaper)
                 (void) prctl(PR_SET_CHILD_SUBREAPER, 1);
 

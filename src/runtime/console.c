@@ -64,12 +64,8 @@ int console_socket_connect(const char *path, int *ret_fd) {
         return 0;
 }
 
-int console_send_master(int sock, int master) {
-        char name[64] = "/dev/ptmx";
-        int n = -1;
-        if (ioctl(master, TIOCGPTN, &n) == 0)
-                snprintf(name, sizeof name, "/dev/pts/%d", n);
-        struct iovec iov = { .iov_base = name, .iov_len = strlen(name) };
+int console_send_fd(int sock, int fd, const char *name) {
+        struct iovec iov = { .iov_base = (void *) name, .iov_len = strlen(name) };
         union {
                 char buf[CMSG_SPACE(sizeof(int))];
                 struct cmsghdr align;
@@ -80,6 +76,14 @@ int console_send_master(int sock, int master) {
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
         c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &master, sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof(int));
         return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int console_send_master(int sock, int master) {
+        char name[64] = "/dev/ptmx";
+        int n = -1;
+        if (ioctl(master, TIOCGPTN, &n) == 0)
+                snprintf(name, sizeof name, "/dev/pts/%d", n);
+        return console_send_fd(sock, master, name);
 }

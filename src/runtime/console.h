@@ -16,3 +16,5 @@ int console_make_controlling(int slave);
 int console_socket_connect(const char *path, int *ret_fd);
 /* Send master over sock with SCM_RIGHTS (the payload is the pty's name, as runc does). */
 int console_send_master(int sock, int master);
+/* Send fd over sock with SCM_RIGHTS, with name as the message payload (also --pidfd-socket). */
+int console_send_fd(int sock, int fd, const char *name);

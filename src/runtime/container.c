@@ -338,6 +338,18 @@ int container_write_pid_file(const char *path, pid_t pid) {
         return r;
 }
 
+/* --pidfd-socket (runc 1.2): hand the caller a pidfd of the init, immune to pid reuse. */
+static int send_pidfd(const char *path, pid_t pid) {
+        _cleanup_close_ int sock = -EBADF;
+        int r = console_socket_connect(path, &sock);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (pidfd < 0)
+                return -errno;
+        return console_send_fd(sock, pidfd, "pidfd");
+}
+
 static int spawn_child(struct create_context *c, char **ret_error) {
         int pair[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
@@ -422,6 +434,8 @@ int container_create(const struct container_options *o, pid_t *ret_pid, char **r
         r = state_write(c.dir, c.state);
         if (r < 0)
                 return json_errorf(ret_error, "%s/%s: %s", c.dir->path, STATE_FILE, strerror(-r)), r;
+        if (o->pidfd_socket && (r = send_pidfd(o->pidfd_socket, c.init)) < 0)
+                return json_errorf(ret_error, "--pidfd-socket '%s': %s", o->pidfd_socket, strerror(-r)), r;
         if (o->pid_file && (r = container_write_pid_file(o->pid_file, c.init)) < 0)
                 return json_errorf(ret_error, "--pid-file '%s': %s", o->pid_file, strerror(-r)), r;
         c.ready = true;

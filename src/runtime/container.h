@@ -13,6 +13,7 @@ struct container_options {
         const char *bundle;             /* --bundle; NULL = the current directory */
         const char *pid_file;           /* --pid-file, or NULL */
         const char *console_socket;     /* --console-socket, or NULL */
+        const char *pidfd_socket;       /* --pidfd-socket: gets a pidfd of the init, or NULL */
         int console_master_fd;          /* run without --console-socket: where the pty master
                                          * goes back to the caller (an fd of a socketpair), or -1 */
         bool no_pivot;                  /* --no-pivot */

@@ -1,7 +1,8 @@
 #!/bin/bash
 # No fd of husk or of its caller reaches the container process unless passed on purpose
 # (--preserve-fds N, socket activation with LISTEN_FDS); the container's setup process runs from
-# a sealed memfd copy of husk (CVE-2019-5736), so /proc/<pid>/exe cannot be written.
+# a sealed memfd copy of husk (CVE-2019-5736), so /proc/<pid>/exe cannot be written;
+# --pidfd-socket hands out a pidfd of the init.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
 lc_setup
@@ -41,4 +42,13 @@ for fd in /proc/$pid/fd/*; do
 	[[ $t != "$HUSK" ]] || fail "the setup process holds the husk binary open ($fd)"
 done
 h delete s1
+
+# --pidfd-socket: the caller gets a pidfd of the init (the receiver prints the payload name).
+"$HUSK_BUILD_DIR/tests/helpers/recvtty" "$T/pidfd.sock" >/dev/null 2>"$T/pidfd.err" &
+recv=$!
+wait_until 20 test -S "$T/pidfd.sock" || fail "recvtty did not listen"
+h create -b "$T/waiter" --pidfd-socket "$T/pidfd.sock" s2 >/dev/null 2>&1 </dev/null || fail "create --pidfd-socket"
+wait "$recv" || true
+grep -q "recvtty: got pidfd" "$T/pidfd.err" || fail "no pidfd received: $(cat "$T/pidfd.err")"
+h delete s2
 echo "lifecycle-fds: ok"
