@@ -1,8 +1,8 @@
 #!/bin/bash
-# guest.sh: PID 1 of the test VM once the initramfs has switched to the host's / (under a
-# tmpfs overlay). run.sh copies it to the control share; it mounts pure cgroup v2 with every
-# controller enabled in the root's subtree_control, runs the cases one after another, each
-# under `timeout` in a fresh temp dir, and powers the VM off.
+# guest.sh: PID 1 of the test VM once the initramfs (initramfs-init.sh) has set up pure
+# cgroup v2 and switched to the host's / under a tmpfs overlay. run.sh copies it to the
+# control share; it runs the cases one after another, each under `timeout` in a fresh temp
+# dir, checks what each left behind, and powers the VM off.
 #
 # Protocol with run.sh, through the writable 9p share /run/husk-vm (the host's RUNDIR/ctl):
 #   config       host -> guest: bash assignments (cases, timeouts, environment, shell mode)
@@ -39,37 +39,6 @@ boot_failed() {
 	say "setup failed: $*"
 	echo "$*" >"$ctl/boot-failed"
 	power_off
-}
-
-# Mount cgroup2 as systemd does on a unified host and enable every controller the kernel
-# offers at the root (at least cpu, memory, pids and io), so cases can delegate them.
-setup_cgroup2() {
-	local c controllers
-	mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup ||
-		boot_failed "mount cgroup2 on /sys/fs/cgroup"
-	read -r controllers </sys/fs/cgroup/cgroup.controllers
-	for c in $controllers; do
-		echo "+$c" >/sys/fs/cgroup/cgroup.subtree_control || say "cannot enable controller $c"
-	done
-	for c in cpu memory pids io; do
-		[[ " $(</sys/fs/cgroup/cgroup.subtree_control) " == *" $c "* ]] ||
-			boot_failed "controller $c not enabled in /sys/fs/cgroup/cgroup.subtree_control"
-	done
-}
-
-# What a Debian host has beyond proc/sys/dev: devpts, shm, mqueue, /dev/fd links, lo up.
-setup_system() {
-	mkdir -p /dev/pts /dev/shm /dev/mqueue
-	mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /dev/pts ||
-		boot_failed "mount /dev/pts"
-	mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm || boot_failed "mount /dev/shm"
-	mount -t mqueue mqueue /dev/mqueue || boot_failed "mount /dev/mqueue"
-	ln -sfn /proc/self/fd /dev/fd
-	ln -sfn /proc/self/fd/0 /dev/stdin
-	ln -sfn /proc/self/fd/1 /dev/stdout
-	ln -sfn /proc/self/fd/2 /dev/stderr
-	echo husk-vm >/proc/sys/kernel/hostname
-	ip link set lo up 2>/dev/null || /bin/busybox ip link set lo up || boot_failed "cannot bring lo up"
 }
 
 # Snapshots of what a case might leave behind, as "name " words: cgroup directories and
@@ -192,17 +161,27 @@ interactive_shell() {
 		</dev/console >/dev/console 2>&1
 }
 
+# One line about the VM for the TAP comments; builtins only.
+facts() {
+	local up _ release cpus=0 line mem=''
+	read -r up _ </proc/uptime
+	read -r release </proc/sys/kernel/osrelease
+	while read -r line; do [[ $line == processor* ]] && cpus=$((cpus + 1)); done </proc/cpuinfo
+	while read -r line; do
+		[[ $line == MemTotal:* ]] && { mem=${line//[!0-9]/}; break; }
+	done </proc/meminfo
+	echo "kernel $release (up ${up}s), $cpus CPUs, $((mem / 1024)) MiB," \
+		"controllers: $(</sys/fs/cgroup/cgroup.subtree_control)"
+}
+
 main() {
-	local i casedirs up _
+	local i casedirs
 	[[ -r $ctl/config ]] || boot_failed "$ctl/config missing"
 	# shellcheck source=/dev/null
 	. "$ctl/config"
 	case_env+=("PATH=$PATH" HOME=/root LANG=C.UTF-8 HUSK_VM=1)
-	setup_cgroup2
-	setup_system
-	read -r up _ </proc/uptime
-	echo "kernel $(uname -r) (up ${up}s), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
-		"controllers: $(</sys/fs/cgroup/cgroup.subtree_control)" >"$ctl/booted"
+	[[ -f /sys/fs/cgroup/cgroup.subtree_control ]] || boot_failed "no cgroup2 on /sys/fs/cgroup"
+	echo "$(facts)" >"$ctl/booted"
 	# Every case's cwd at once (one exec rather than one per case), each removed after it.
 	local dirs=()
 	until

@@ -2,9 +2,9 @@
 # /init of the test VM's initramfs (busybox sh, PID 1). Loads the 9p and overlay modules,
 # mounts the host's / (9p tag "host", read-only) under a tmpfs overlay so the VM may write
 # anywhere and the host sees none of it, mounts the harness's control share (9p tag "ctl",
-# writable) on /run/husk-vm, and hands over to /run/husk-vm/guest.sh (tests/vm/guest.sh)
-# as the new PID 1. Any failure powers the VM off at once; the host reports the missing
-# boot marker together with this console output.
+# writable) on /run/husk-vm, sets up pure cgroup v2 and the rest of the system, and hands
+# over to /run/husk-vm/guest.sh (tests/vm/guest.sh) as the new PID 1. Any failure powers
+# the VM off at once; the host reports it with this console output.
 export PATH=/bin
 
 die() {
@@ -40,8 +40,43 @@ mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run || die "mount /run"
 mkdir /newroot/run/husk-vm
 mount -t 9p -o "$p9" ctl /newroot/run/husk-vm || die "mount 9p share 'ctl'"
 
+# From here on, failures also reach the host as ctl/boot-failed (see guest.sh).
+fail() {
+	echo "$*" >/newroot/run/husk-vm/boot-failed
+	die "$*"
+}
 for d in proc sys dev; do
-	mount --move "/$d" "/newroot/$d" || die "move /$d"
+	mount --move "/$d" "/newroot/$d" || fail "move /$d"
 done
+
+# The system the cases see, set up here because static busybox execs cost far less under
+# TCG than the host's dynamically linked tools read over 9p.
+# cgroup2 as systemd mounts it on a unified host, every controller the kernel offers (at
+# least cpu, memory, pids and io) enabled in the root's subtree_control.
+cg=/newroot/sys/fs/cgroup
+mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 "$cg" || fail "mount cgroup2 on /sys/fs/cgroup"
+read -r controllers <"$cg/cgroup.controllers"
+for c in $controllers; do
+	echo "+$c" >"$cg/cgroup.subtree_control" || echo "husk-vm-init: cannot enable controller $c"
+done
+read -r enabled <"$cg/cgroup.subtree_control"
+for c in cpu memory pids io; do
+	case " $enabled " in
+	*" $c "*) ;;
+	*) fail "controller $c not enabled in /sys/fs/cgroup/cgroup.subtree_control ($enabled)" ;;
+	esac
+done
+# What a Debian host has beyond proc, sys and dev: devpts, shm, mqueue, /dev/fd, lo up.
+mkdir -p /newroot/dev/pts /newroot/dev/shm /newroot/dev/mqueue
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620,gid=5 devpts /newroot/dev/pts || fail "mount /dev/pts"
+mount -t tmpfs -o mode=1777,nosuid,nodev shm /newroot/dev/shm || fail "mount /dev/shm"
+mount -t mqueue mqueue /newroot/dev/mqueue || fail "mount /dev/mqueue"
+ln -sfn /proc/self/fd /newroot/dev/fd
+ln -sfn /proc/self/fd/0 /newroot/dev/stdin
+ln -sfn /proc/self/fd/1 /newroot/dev/stdout
+ln -sfn /proc/self/fd/2 /newroot/dev/stderr
+echo husk-vm >/newroot/proc/sys/kernel/hostname
+ip link set lo up || fail "ip link set lo up"
+
 exec switch_root /newroot /bin/bash /run/husk-vm/guest.sh
-die "switch_root failed"
+fail "switch_root to /bin/bash /run/husk-vm/guest.sh failed"

@@ -30,7 +30,7 @@ stage=$(mktemp -d "${out%/*}/initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,dev,proc,sys,modules}
 cp "$busybox" "$stage/bin/busybox"
-for applet in sh mount insmod mkdir switch_root poweroff sleep; do
+for applet in sh mount insmod mkdir ln ip switch_root poweroff sleep; do
 	ln -s busybox "$stage/bin/$applet"
 done
 install -m 0755 "$here/initramfs-init.sh" "$stage/init"
