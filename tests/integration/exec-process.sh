@@ -1,0 +1,64 @@
+#!/bin/bash
+# husk exec as containerd's shim calls it (--process FILE --detach --pid-file F --console-socket S),
+# -t relayed by husk itself, --process errors, exec into a created container, and the exec
+# command running from a sealed memfd copy of husk (CVE-2019-5736).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lifecycle-lib.sh"
+lc_setup
+RECVTTY=$HUSK_BUILD_DIR/tests/helpers/recvtty
+[[ -x $RECVTTY ]] || fail "$RECVTTY is missing"
+
+lc_bundle b1 /probe sleep 300
+h run -d -b "$T/b1" exec-p1 </dev/null >/dev/null 2>"$T/p1.err" || fail "run exec-p1: $(cat "$T/p1.err")"
+pid=$(lc_field exec-p1 pid)
+
+# --process FILE: a runtime-spec process object; its args, env, cwd, user apply.
+jq '.process | .args = ["/probe"] | .env += ["FROM_FILE=1"] | .cwd = "/etc" | .user.uid = 7' \
+	"$T/b1/config.json" >"$T/proc.json"
+h exec --process "$T/proc.json" exec-p1 </dev/null >"$T/pf.out" 2>"$T/pf.err" || fail "exec --process: $(cat "$T/pf.err")"
+grep -qx "env=FROM_FILE=1" "$T/pf.out" || fail "--process env: $(cat "$T/pf.out")"
+grep -qx "cwd=/etc" "$T/pf.out" || fail "--process cwd: $(cat "$T/pf.out")"
+grep -qx "uid=7" "$T/pf.out" || fail "--process user: $(cat "$T/pf.out")"
+echo '{"cwd": "/", "args": []}' >"$T/bad.json"
+expect_fail "--process '$T/bad.json': process.args: must be a non-empty array" h exec --process "$T/bad.json" exec-p1
+expect_fail "--process '$T/none.json': No such file or directory" h exec --process "$T/none.json" exec-p1
+expect_fail "needs --console-socket" h exec -d -t exec-p1 /probe
+
+# The shim's call: a terminal through --console-socket, detached, with a pid file.
+jq '.terminal = true | .consoleSize = {"height": 21, "width": 77} | .args = ["sh", "-c", "test -t 0 && echo tty-ok; stty size; /probe get ns_pid"]' \
+	"$T/proc.json" >"$T/tty.json"
+"$RECVTTY" "$T/tty.sock" >"$T/tty.out" 2>"$T/recvtty.err" &
+recv=$!
+defer "kill $recv 2>/dev/null; wait $recv 2>/dev/null || true"
+wait_until 20 test -S "$T/tty.sock" || fail "recvtty did not listen"
+h exec --process "$T/tty.json" --detach --pid-file "$T/tty.pid" --console-socket "$T/tty.sock" exec-p1 \
+	</dev/null >/dev/null 2>"$T/tty.err" || fail "exec with --console-socket: $(cat "$T/tty.err")"
+[[ -s $T/tty.pid ]] || fail "no --pid-file"
+wait "$recv" || fail "recvtty: $(cat "$T/recvtty.err")"
+tr -d '\r' <"$T/tty.out" >"$T/tty.txt"
+grep -qx tty-ok "$T/tty.txt" || fail "stdin is not the terminal: $(cat "$T/tty.txt")"
+grep -qx "21 77" "$T/tty.txt" || fail "consoleSize: $(cat "$T/tty.txt")"
+grep -qxF "$(readlink "/proc/$pid/ns/pid")" "$T/tty.txt" || fail "pid namespace: $(cat "$T/tty.txt")"
+
+# -t without --console-socket: husk relays the terminal to its stdout.
+h exec -t exec-p1 sh -c 'test -t 1 && echo relayed' </dev/null | tr -d '\r' >"$T/relay.txt" ||
+	fail "exec -t: status $?"
+grep -qx relayed "$T/relay.txt" || fail "exec -t relay: $(cat "$T/relay.txt")"
+
+# The exec command itself runs from a sealed memfd, never the husk file on disk.
+"$HUSK" --root "$ROOT" exec exec-p1 /probe sleep 30 </dev/null >/dev/null 2>&1 &
+epid=$!
+memfd_exe() { [[ $(readlink "/proc/$epid/exe") == /memfd:husk* ]]; }
+wait_until 20 memfd_exe || true
+exe=$(readlink "/proc/$epid/exe")
+[[ $exe == /memfd:husk* ]] || fail "husk exec runs $exe, not a sealed memfd"
+kill "$epid"
+wait "$epid" 2>/dev/null || true
+
+# A created container (init waiting for start) can be exec'd into too, as runc allows.
+h create -b "$T/b1" exec-p2 >/dev/null 2>&1 </dev/null || fail "create exec-p2"
+assert_eq "$(readlink "/proc/$(lc_field exec-p2 pid)/ns/pid")" "$(h exec exec-p2 /probe get ns_pid </dev/null)" \
+	"exec into a created container"
+h delete --force exec-p2
+h delete --force exec-p1
+echo "exec-process: ok"
