@@ -99,29 +99,38 @@ case_timeout() {
 	echo "${t:-$default_timeout}"
 }
 
-# Newest /boot/vmlinuz-VERSION that has /lib/modules/VERSION, or $HUSK_VM_KERNEL.
+# Whether kernel version $1 has, as modules or built in, what the initramfs needs. Debian's
+# cloud kernels (linux-image-cloud-amd64, often the running one on cloud VMs) lack 9p.
+kernel_usable() {
+	local dir=/lib/modules/$1 m
+	[[ -f $dir/modules.dep ]] || return 1
+	for m in 9p 9pnet_virtio virtio_pci overlay; do
+		grep -qE "(^|/)$m\.ko" "$dir/modules.dep" "$dir/modules.builtin" 2>/dev/null || return 1
+	done
+}
+
+# The newest usable /boot/vmlinuz-VERSION (see kernel_usable), or $HUSK_VM_KERNEL.
 find_kernel() {
-	local f v best=''
+	local f v candidates=''
 	if [[ -n ${HUSK_VM_KERNEL:-} ]]; then
 		[[ -r $HUSK_VM_KERNEL ]] || return 1
 		kernel=$HUSK_VM_KERNEL
 		kver=${HUSK_VM_KVER:-${kernel##*/vmlinuz-}}
-		[[ -d /lib/modules/$kver ]]
+		kernel_usable "$kver"
 		return
 	fi
 	for f in /boot/vmlinuz-*; do
-		[[ -r $f ]] || continue
-		v=${f#/boot/vmlinuz-}
-		[[ -d /lib/modules/$v/kernel ]] && best+="$v"$'\n'
+		[[ -r $f ]] && candidates+="${f#/boot/vmlinuz-}"$'\n'
 	done
-	kver=$(printf '%s' "$best" | sort -V | tail -n1)
-	[[ -n $kver ]] || return 1
-	kernel=/boot/vmlinuz-$kver
+	while read -r v; do
+		[[ -n $v ]] && kernel_usable "$v" && { kver=$v; kernel=/boot/vmlinuz-$v; return 0; }
+	done < <(printf '%s' "$candidates" | sort -rV)
+	return 1
 }
 
 check_requirements() {
 	command -v "$qemu_bin" >/dev/null || skip_all "$qemu_bin not found (install qemu-system-x86)"
-	find_kernel || skip_all "no /boot/vmlinuz-VERSION with /lib/modules/VERSION (install linux-image-amd64)"
+	find_kernel || skip_all "no /boot/vmlinuz-VERSION with 9p, virtio and overlay modules in /lib/modules/VERSION (install linux-image-amd64)"
 	[[ -x ${HUSK_VM_BUSYBOX:-/bin/busybox} ]] || skip_all "no busybox (install busybox-static)"
 }
 
