@@ -172,6 +172,12 @@ int container_cgroup_open(const char *id, const char *path, struct cgroup **ret,
         return 0;
 }
 
+bool container_cgroup_is_paused(const char *path) {
+        _cleanup_cgroup_ struct cgroup *cg = NULL;
+        bool frozen = false;
+        return path && cgroup_open(path, &cg) >= 0 && cgroup_is_frozen(cg, &frozen) >= 0 && frozen;
+}
+
 /* The container's state, read under a shared lock (the caller holds it while acting). */
 static int load_state(const char *root, const char *id, struct state_dir **ret_dir, struct container_state **ret,
                       char **ret_error) {

@@ -43,6 +43,9 @@ int container_cgroup_remove(const char *path, char **ret_error);
  * container has none. */
 int container_cgroup_open(const char *id, const char *path, struct cgroup **ret, char **ret_error);
 
+/* Is the container's cgroup (state.json's path, may be NULL) frozen? */
+bool container_cgroup_is_paused(const char *path);
+
 /* husk pause / resume: freeze or thaw the cgroup of a running container (-EINVAL with a message
  * when it is not running, or has no cgroup). */
 int container_pause(const char *root, const char *id, bool pause, char **ret_error);

@@ -126,8 +126,13 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, char **ret_error) {
         if (sig == SIGKILL && cg->layout.unified) {
                 cg_file_path(dir, sizeof dir, cg->layout.unified, cg->path, NULL);
                 r = cg_write(dir, "cgroup.kill", "1", "kill", NULL);
-                if (r != -ENOENT)
-                        return r < 0 ? json_errorf(ret_error, "%s/cgroup.kill: %s", dir, strerror(-r)), r : 0;
+                if (r < 0 && r != -ENOENT)
+                        return json_errorf(ret_error, "%s/cgroup.kill: %s", dir, strerror(-r)), r;
+                bool frozen = false;
+                if (r >= 0 && cgroup_is_frozen(cg, &frozen) >= 0 && frozen)
+                        (void) cgroup_freeze(cg, false, NULL);  /* frozen v1 tasks die once thawed */
+                if (r >= 0)
+                        return 0;
         }
         for (int pass = 0; pass < 10; pass++) {
                 _cleanup_free_ pid_t *pids = NULL;

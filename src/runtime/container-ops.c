@@ -182,12 +182,14 @@ int container_delete(const char *root, const char *id, bool force, char **ret_wa
                 if (st == CONTAINER_RUNNING && !force)
                         return json_errorf(ret_error, "cannot delete container '%s' that is not stopped: "
                                            "running (use --force)", id), -EBUSY;
-                if (st != CONTAINER_STOPPED && (r = kill_and_wait(s)) < 0)
-                        return json_errorf(ret_error, "kill container '%s' (pid %d): %s", id, (int) s->pid,
-                                           strerror(-r)), r;
+                /* The cgroup first: it kills every process in it, thawing a paused container
+                 * (frozen v1 tasks die only once thawed). */
                 r = container_cgroup_remove(s->cgroup_path, ret_error);
                 if (r < 0)
                         return r;
+                if (st != CONTAINER_STOPPED && (r = kill_and_wait(s)) < 0)
+                        return json_errorf(ret_error, "kill container '%s' (pid %d): %s", id, (int) s->pid,
+                                           strerror(-r)), r;
                 (void) run_hooks_warn(s, OCI_HOOK_POSTSTOP, CONTAINER_STOPPED, ret_warning);
         }
         r = state_dir_remove(d);
@@ -205,6 +207,8 @@ int container_state_json(const char *root, const char *id, char **ret_json, char
         enum container_status st = state_status(d, s);
         if (st == CONTAINER_STOPPED)
                 s->pid = 0;
+        if (st == CONTAINER_RUNNING && container_cgroup_is_paused(s->cgroup_path))
+                st = CONTAINER_PAUSED;
         r = state_to_json(s, st, true, ret_json);
         if (r < 0)
                 return json_errorf(ret_error, "%s", strerror(-r)), r;

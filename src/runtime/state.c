@@ -322,6 +322,7 @@ const char *container_status_to_string(enum container_status st) {
                 [CONTAINER_CREATED] = "created",
                 [CONTAINER_RUNNING] = "running",
                 [CONTAINER_STOPPED] = "stopped",
+                [CONTAINER_PAUSED] = "paused",
         };
         return names[st];
 }

@@ -25,6 +25,7 @@ enum container_status {
         CONTAINER_CREATED,
         CONTAINER_RUNNING,
         CONTAINER_STOPPED,
+        CONTAINER_PAUSED,       /* running, with its cgroup frozen (husk pause) */
 };
 
 struct container_state {

@@ -72,16 +72,22 @@ else
 	assert_eq 1 "$(cg_key "$(cg_dir "" lim)/cgroup.events" frozen)" "frozen after pause"
 fi
 [[ $(awk '{print $3}' "/proc/$pid/stat") != R ]] || fail "init still running while paused"
+assert_eq paused "$(h state lim | jq -r .status)" "status after pause"
 h resume lim
 if [[ -n $frz ]]; then
 	assert_eq THAWED "$(<"$(cg_dir freezer lim)/freezer.state")" "freezer.state after resume"
 fi
+assert_eq running "$(h state lim | jq -r .status)" "status after resume"
+# a paused container can be force-deleted (frozen v1 tasks must be thawed to die)
+h pause lim
 h delete --force lim
-assert_gone lim "delete"
+assert_gone lim "delete of a paused container"
 
 # --- devices: default deny, /dev/null allowed
-cg_bundle dev sh -c 'mknod /dev/kmsg2 c 1 11 && head -c1 /dev/kmsg2; echo kmsg=$?; echo x >/dev/null; echo null=$?'
+JQ='.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])' \
+	cg_bundle dev sh -c 'mknod /dev/kmsg2 c 1 11 && echo mknod=ok; head -c1 /dev/kmsg2; echo kmsg=$?; echo x >/dev/null; echo null=$?'
 out=$(h run -b "$T/dev" dev 2>&1) || fail "devices container failed: $out"
+[[ $out == *"mknod=ok"* ]] || fail "mknod (allowed by the default rules) failed: $out"
 [[ $out == *"Operation not permitted"* && $out == *"kmsg=1"* ]] || fail "c 1:11 was not denied: $out"
 [[ $out == *"null=0"* ]] || fail "/dev/null was denied: $out"
 assert_gone dev "run"
