@@ -2,6 +2,7 @@
 # run.sh: run test cases inside a throwaway qemu VM with pure cgroup v2 and report them as TAP.
 #
 #   tests/vm/run.sh [-B BUILDDIR] [--shell] [--keep] CASE...
+#   tests/vm/run.sh --check
 #
 # One VM boot runs every CASE in order (a script path, or a name under tests/vm/cases/);
 # each becomes one TAP test point, reported as soon as it finishes. See tests/vm/README.md
@@ -15,7 +16,7 @@ export LC_ALL=C
 here=$(dirname "$(realpath "$0")")
 source_dir=$(realpath "$here/../..")
 build_dir=${HUSK_BUILD_DIR:-}
-shell=0 keep=0
+shell=0 keep=0 check=0
 case_paths=() case_names=() case_timeouts=()
 
 qemu_bin=${HUSK_VM_QEMU:-qemu-system-x86_64}
@@ -30,10 +31,12 @@ rundir='' qpid='' failed=0 next=1 t_boot='' t_last='' case_ms=0 n_done=0
 usage() {
 	cat <<EOF
 usage: $0 [-B BUILDDIR] [--shell] [--keep] CASE...
+       $0 --check
   CASE            a case script, or the name of one in tests/vm/cases (vm-cgroup2)
   -B, --build-dir the meson build dir the cases test (default: \$HUSK_BUILD_DIR, else ./build)
   --shell         serial console on this terminal; after the cases, a root shell in the VM
   --keep          keep the run directory (serial.log, ctl/N.log) and print its path
+  --check         only check that a VM can run here: exit 0, or print why not and exit 77
 EOF
 	exit 2
 }
@@ -53,6 +56,10 @@ comment_file() {
 # The VM cannot run here: skip everything, or fail everything under HUSK_TESTS_MUST_RUN=1.
 skip_all() {
 	local i
+	if ((check)); then
+		echo "$1"
+		exit 77
+	fi
 	if [[ ${HUSK_TESTS_MUST_RUN:-0} == 1 ]]; then
 		echo "1..${#case_names[@]}"
 		echo "# $1 (HUSK_TESTS_MUST_RUN=1: failing instead of skipping)"
@@ -74,6 +81,7 @@ parse_args() {
 		-B | --build-dir) (($#)) || usage; build_dir=$1; shift ;;
 		--shell) shell=1 ;;
 		--keep) keep=1 ;;
+		--check) check=1 ;;
 		-h | --help) usage ;;
 		-*) die_usage "unknown option $a" ;;
 		*)
@@ -86,7 +94,7 @@ parse_args() {
 			;;
 		esac
 	done
-	((${#case_paths[@]} || shell)) || usage
+	((${#case_paths[@]} || shell || check)) || usage
 	[[ -n $build_dir ]] || build_dir=$PWD/build
 	[[ -d $build_dir ]] || die_usage "build dir $build_dir: no such directory (use -B)"
 	build_dir=$(realpath "$build_dir")
@@ -364,6 +372,7 @@ watch_vm() {
 main() {
 	parse_args "$@"
 	check_requirements
+	((!check)) || exit 0
 	trap cleanup EXIT
 	trap 'exit 143' TERM
 	trap 'exit 130' INT

@@ -8,6 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 run=$(realpath "$(dirname "$0")/run.sh")
+why=$("$run" --check) || skip "$why"
 new_tmpdir tmp
 mkdir "$tmp/runs"
 
