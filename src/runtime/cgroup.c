@@ -17,6 +17,7 @@
 #include "json-util.h"
 #include "strv.h"
 
+#define DEFAULT_PARENT "/husk"  /* cgroup_path_resolve()'s parent for a spec without cgroupsPath */
 #define RMDIR_TRIES 50          /* x 20 ms: processes that were just killed take a moment to go */
 
 void cgroup_free(struct cgroup *cg) {
@@ -48,8 +49,9 @@ static size_t hierarchies(const struct cgroup_layout *l, const char *out[_CG_MAX
         return n;
 }
 
-/* mkdir every component of path under mount, noting the ones we made; the leaf must be new. */
-static int make_dirs(struct cgroup *cg, const char *mount, char **ret_error) {
+/* mkdir every component of path under mount, noting the ones we made; the leaf must be new.
+ * -ENOENT (without a message) when a parent vanished under us. */
+static int make_dirs_once(struct cgroup *cg, const char *mount, char **ret_error) {
         _cleanup_free_ char *p = strdup(cg->path);
         char dir[4096];
         if (!p)
@@ -62,6 +64,8 @@ static int make_dirs(struct cgroup *cg, const char *mount, char **ret_error) {
                 cg_file_path(dir, sizeof dir, mount, p, NULL);
                 if (mkdir(dir, 0755) < 0) {
                         int e = errno;
+                        if (e == ENOENT)
+                                return -ENOENT;
                         if (e != EEXIST)
                                 return json_errorf(ret_error, "linux.cgroupsPath: mkdir %s: %s", dir, strerror(e)), -e;
                         if (leaf)
@@ -73,6 +77,19 @@ static int make_dirs(struct cgroup *cg, const char *mount, char **ret_error) {
                         return 0;
                 *slash = '/';
         }
+}
+
+/* A parent may vanish between our mkdirs (the last container under /husk was deleted and took
+ * the parent along): start again a few times. */
+static int make_dirs(struct cgroup *cg, const char *mount, char **ret_error) {
+        char dir[4096];
+        for (int tries = 0; tries < 5; tries++) {
+                int r = make_dirs_once(cg, mount, ret_error);
+                if (r != -ENOENT)
+                        return r;
+        }
+        return json_errorf(ret_error, "linux.cgroupsPath: mkdir %s: %s",
+                           cg_file_path(dir, sizeof dir, mount, cg->path, NULL), strerror(ENOENT)), -ENOENT;
 }
 
 /* rmdir, retrying while the last killed processes leave. */
@@ -206,6 +223,11 @@ int cgroup_destroy(struct cgroup *cg, char **ret_error) {
         /* Parents we made, deepest first; another container may live there by now: keep it then. */
         for (size_t n = strv_length(cg->created); n-- > 0;)
                 (void) remove_dir(cg->created[n], false);
+        /* husk's default parent goes with its last container (others' parents are theirs). */
+        if (strncmp(cg->path, DEFAULT_PARENT "/", strlen(DEFAULT_PARENT) + 1) == 0 &&
+            !strchr(cg->path + strlen(DEFAULT_PARENT) + 1, '/'))
+                for (size_t i = 0; h[i]; i++)
+                        (void) remove_dir(cg_file_path(dir, sizeof dir, h[i], DEFAULT_PARENT, NULL), false);
         cg->owned = false;
         return r;
 }

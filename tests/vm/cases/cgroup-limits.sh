@@ -4,7 +4,8 @@
 # is OOM-killed and memory.events shows it; cpu.quota throttles (cpu.stat nr_throttled grows);
 # pids.limit stops a fork bomb; device rules (eBPF) deny a node that is not allowed and allow
 # /dev/null; io throttles and weights land in io.max/io.weight; pause/resume freeze and thaw;
-# kill --all; the cgroup is gone after delete. Then the smallest memory.limit a busybox
+# kill --all; the cgroup namespace is rooted at the container's cgroup; the cgroup is gone after
+# delete. Then the smallest memory.limit a busybox
 # container runs under, husk beside crun (printed, not asserted beyond a sanity bound).
 . "$HUSK_SOURCE_DIR/tests/lib.sh"
 . "$HUSK_SOURCE_DIR/tests/integration/cgroup-lib.sh"
@@ -51,12 +52,14 @@ h delete pids
 
 # --- devices: deny everything but the defaults; a kmsg node is refused, /dev/null is fine
 JQ='.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])' \
-	cg_bundle dev sh -c 'mknod /dev/kmsg2 c 1 11 && echo mknod=ok; head -c1 /dev/kmsg2; echo kmsg=$?; echo x >/dev/null; echo null=$?'
+	cg_bundle dev sh -c 'cat /proc/self/cgroup; mknod /dev/kmsg2 c 1 11 && echo mknod=ok; head -c1 /dev/kmsg2; echo kmsg=$?; echo x >/dev/null; echo null=$?'
 out=$(h run -b "$T/dev" dev 2>&1) || fail "devices container failed: $out"
 echo "devices: $out"
 [[ $out == *"mknod=ok"* ]] || fail "mknod (allowed by the default rules) failed: $out"
 [[ $out == *"Operation not permitted"* && $out == *"kmsg=1"* ]] || fail "c 1:11 was not denied: $out"
 [[ $out == *"null=0"* ]] || fail "/dev/null was denied: $out"
+# born in its cgroup (CLONE_INTO_CGROUP) with the cgroup namespace rooted there
+grep -qx "0::/" <<<"$out" || fail "the container's cgroup namespace is not rooted at its cgroup: $out"
 
 # --- io, pause/resume, kill --all: one long-running container on a loop device's numbers
 truncate -s 4M "$T/disk.img"
@@ -75,7 +78,7 @@ h pause long
 assert_eq 1 "$(cg_key "$cg/cgroup.events" frozen)" "frozen after pause"
 h resume long
 assert_eq 0 "$(cg_key "$cg/cgroup.events" frozen)" "frozen after resume"
-assert_eq 3 "$(wc -l <"$cg/cgroup.procs")" "processes in the container (init + 2 sleep)"
+assert_eq 2 "$(wc -l <"$cg/cgroup.procs")" "processes in the container (init and a background sleep)"
 h kill --all long KILL
 empty() { [[ -z $(<"$cg/cgroup.procs") ]]; }
 wait_until 10 empty || fail "kill --all left: $(cat "$cg/cgroup.procs")"
