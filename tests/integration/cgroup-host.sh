@@ -2,7 +2,8 @@
 # husk's cgroups on this host, whatever its layout (v1/v2 hybrid here, pure v2 in CI): the
 # container's cgroup is made in every hierarchy with the limits of linux.resources, the init is
 # in it before it runs (its cgroup namespace is rooted there), state.json records the path,
-# device rules deny, pause/resume freeze and thaw, an OOM kill is counted, delete removes every
+# device rules deny, pause/resume freeze and thaw, an OOM kill is counted (cgroup_stats agrees
+# with the kernel's files), delete removes every
 # directory. --cgroup-manager disabled runs without cgroups. Bad input (resources the parser or
 # the kernel refuses, an unresolvable cgroupsPath, an unknown manager, a taken cgroup) fails with
 # the field named and leaves no cgroup behind.
@@ -103,6 +104,9 @@ else
 	kills=$(cg_key "$(cg_dir "" oom)/memory.events" oom_kill)
 fi
 ((kills >= 1)) || fail "no oom_kill counted"
+stats=$("$HUSK_BUILD_DIR/tests/helpers/cgroup-stats" /husk/oom)
+grep -qx "memory_oom_kill=$kills" <<<"$stats" || fail "cgroup_stats: $stats (kernel: oom_kill $kills)"
+grep -qx "memory_max=16777216" <<<"$stats" || fail "cgroup_stats memory_max: $stats"
 h delete oom
 assert_gone oom "delete after OOM"
 

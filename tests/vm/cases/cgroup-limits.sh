@@ -4,9 +4,10 @@
 # is OOM-killed and memory.events shows it; cpu.quota throttles (cpu.stat nr_throttled grows);
 # pids.limit stops a fork bomb; device rules (eBPF) deny a node that is not allowed and allow
 # /dev/null; io throttles and weights land in io.max/io.weight; pause/resume freeze and thaw;
-# kill --all; the cgroup namespace is rooted at the container's cgroup; the cgroup is gone after
-# delete. Then the smallest memory.limit a busybox
-# container runs under, husk beside crun (printed, not asserted beyond a sanity bound).
+# kill --all; the cgroup namespace is rooted at the container's cgroup; husk's cgroup_stats
+# agrees with the kernel's files; the cgroup is gone after delete. Then the smallest
+# memory.limit a busybox container runs under, husk beside crun (printed; asserted only to
+# exist below 8 MiB).
 . "$HUSK_SOURCE_DIR/tests/lib.sh"
 . "$HUSK_SOURCE_DIR/tests/integration/cgroup-lib.sh"
 
@@ -24,6 +25,10 @@ kills=$(cg_key "$cg/memory.events" oom_kill)
 echo "oom: exit $rc, memory.events oom_kill $kills"
 ((rc == 137)) || fail "dd past memory.limit: exit $rc, expected 137 (SIGKILL by the OOM killer); $(cat "$T/oom.out")"
 ((kills >= 1)) || fail "memory.events shows no oom_kill: $(cat "$cg/memory.events")"
+# husk's own reading (cgroup_stats) agrees with the kernel's files
+stats=$("$HUSK_BUILD_DIR/tests/helpers/cgroup-stats" /husk/oom)
+grep -qx "memory_oom_kill=$kills" <<<"$stats" || fail "cgroup_stats: $stats (memory.events oom_kill $kills)"
+grep -qx "memory_max=16777216" <<<"$stats" || fail "cgroup_stats memory_max: $stats"
 h delete oom
 [[ ! -e $cg ]] || fail "cgroup $cg still there after delete"
 
@@ -37,6 +42,8 @@ assert_eq 20 "$(<"$cg/cpu.weight")" "cpu.weight (shares 512, runc's conversion)"
 thr=$(cg_key "$cg/cpu.stat" nr_throttled)
 echo "cpu: nr_throttled $thr"
 ((thr > 0)) || fail "cpu.stat shows no throttling: $(cat "$cg/cpu.stat")"
+grep -qx "cpu_nr_throttled=$thr" <<<"$("$HUSK_BUILD_DIR/tests/helpers/cgroup-stats" /husk/cpu)" ||
+	fail "cgroup_stats cpu_nr_throttled differs from cpu.stat $thr"
 h delete cpu
 
 # --- pids: a fork bomb hits pids.max
