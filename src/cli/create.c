@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "container.h"
@@ -109,6 +110,13 @@ int create_parse_args(int argc, char **argv, const struct global_args *g, bool r
                 return -1;
         }
         a->opts.id = argv[first];
+        /* Socket activation (sd_listen_fds(3)): LISTEN_FDS is ours only when LISTEN_PID is unset
+         * or names us (the sealed re-exec keeps the pid); otherwise it was inherited by mistake
+         * and its fds must not reach the container. */
+        const char *listen_pid = getenv("LISTEN_PID");
+        int lp;
+        if (listen_pid && (safe_atoi(listen_pid, &lp) < 0 || lp != getpid()))
+                (void) unsetenv("LISTEN_FDS");
         return 0;
 }
 

@@ -27,6 +27,10 @@ assert_eq "0 1 2 3 4 5" "$(grep '^fd=' "$T/f6.out" | cut -d= -f2 | xargs)" "fds 
 grep -qx "env=LISTEN_FDS=2" "$T/f6.out" || fail "LISTEN_FDS in the container: $(grep env= "$T/f6.out")"
 grep -qx "env=LISTEN_PID=1" "$T/f6.out" || fail "LISTEN_PID in the container: $(grep env= "$T/f6.out")"
 
+# LISTEN_FDS meant for another process (LISTEN_PID is not husk's) is not passed on.
+LISTEN_FDS=2 LISTEN_PID=1 h run -b "$T/fds" f7 3</dev/null 4</dev/null </dev/null >"$T/f7.out"
+assert_eq "0 1 2" "$(grep '^fd=' "$T/f7.out" | cut -d= -f2 | xargs)" "fds with another process's LISTEN_FDS"
+
 # The process waiting for start runs husk from a write-sealed memfd, not the file on disk.
 lc_bundle waiter /probe sleep 300
 h create -b "$T/waiter" s1 >/dev/null 2>&1 </dev/null || fail "create s1"
