@@ -65,6 +65,10 @@ h ps exec-c1 >"$T/ps.txt" || fail "ps"
 head -1 "$T/ps.txt" | grep -qw PID || fail "ps table header: $(cat "$T/ps.txt")"
 assert_eq 3 "$(wc -l <"$T/ps.txt")" "ps table rows: $(cat "$T/ps.txt")"
 grep -q "probe sleep" "$T/ps.txt" || fail "ps table: $(cat "$T/ps.txt")"
+# Without ps(1) on the host: PID and command line from /proc.
+PATH=/nonexistent "$HUSK" --root "$ROOT" ps exec-c1 >"$T/ps-plain.txt" || fail "ps without ps(1)"
+assert_eq "PID CMD" "$(head -1 "$T/ps-plain.txt" | xargs)" "plain ps header"
+assert_eq "$xpid /probe sleep 300" "$(grep -w "^$xpid" "$T/ps-plain.txt" | xargs)" "plain ps row"
 kill "$xpid"
 rc=0
 wait "$epid" || rc=$?

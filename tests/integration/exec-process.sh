@@ -55,6 +55,28 @@ exe=$(readlink "/proc/$epid/exe")
 kill "$epid"
 wait "$epid" 2>/dev/null || true
 
+# SCMP_ACT_NOTIFY: the exec'd process's listener reaches linux.seccomp.listenerPath too (one
+# agent for the init, killed once it has its fd, a second one for the exec'd process).
+AGENT=$HUSK_BUILD_DIR/tests/helpers/seccomp-agent
+[[ -x $AGENT ]] || fail "$AGENT is missing"
+seccomp=$(jq -cn --arg sock "$T/agent.sock" '{defaultAction: "SCMP_ACT_ALLOW", listenerPath: $sock,
+	syscalls: [{names: ["getppid"], action: "SCMP_ACT_NOTIFY"}]}')
+JQ=".linux.seccomp = $seccomp" lc_bundle notify /probe sleep 300
+start_agent() {
+	rm -f "$T/agent.sock"
+	"$AGENT" "$T/agent.sock" "$T/$1.json" "$2" &
+	agent=$!
+	defer "kill $agent 2>/dev/null; wait $agent 2>/dev/null || true"
+	wait_until 10 test -S "$T/agent.sock" || fail "the agent did not listen"
+}
+start_agent agent1 4242
+h run -d -b "$T/notify" exec-n1 </dev/null >/dev/null 2>"$T/n1.err" || fail "run exec-n1: $(cat "$T/n1.err")"
+kill "$agent"
+start_agent agent2 4343
+assert_eq "ppid=4343" "$(h exec exec-n1 sh -c 'echo ppid=$PPID' </dev/null)" "getppid() of the exec'd process answered by the agent"
+assert_eq running "$(jq -r .state.status "$T/agent2.json")" "state.status sent with the exec'd process's listener"
+h delete --force exec-n1
+
 # A created container (init waiting for start) can be exec'd into too, as runc allows.
 h create -b "$T/b1" exec-p2 >/dev/null 2>&1 </dev/null || fail "create exec-p2"
 assert_eq "$(readlink "/proc/$(lc_field exec-p2 pid)/ns/pid")" "$(h exec exec-p2 /probe get ns_pid </dev/null)" \
