@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * husk state ID: print the container's runtime-spec state JSON (as runc does, plus rootfs,
  * created and owner). */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,10 @@ int verb_state(int argc, char **argv, const struct global_args *g) {
                 log_error_errno(r, "state: %s", err ? err : strerror(-r));
                 return EXIT_FAILURE;
         }
-        puts(json);
+        /* Indented, as runc prints it (the object itself is what engines parse). */
+        json_t *o = json_loads(json, 0, NULL);
+        _cleanup_free_ char *pretty = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(o);
+        puts(pretty ? pretty : json);
         return EXIT_SUCCESS;
 }
