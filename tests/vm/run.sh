@@ -251,7 +251,7 @@ case_done() {
 
 # Print case N's TAP point from ctl/N.rc and ctl/N.log.
 report_case() {
-	local n=$1 name=${case_names[$1 - 1]} rc secs timedout leaked log=$rundir/ctl/$1.log
+	local n=$1 name=${case_names[$1 - 1]} rc secs timedout leaked reason log=$rundir/ctl/$1.log
 	read -r rc secs timedout leaked _ <"$rundir/ctl/$n.rc"
 	t_last=$EPOCHREALTIME
 	case_ms=$((case_ms + 10#${secs/./}))
@@ -266,7 +266,8 @@ report_case() {
 		echo "# $name: skipped, but HUSK_TESTS_MUST_RUN=1"
 		echo "not ok $n - $name"
 	elif ((rc == 77)); then
-		echo "ok $n - $name # SKIP $( (grep -v '^vm: ' "$log" || true) | tail -n1 | tr -d '#')"
+		reason=$( (grep -v '^vm: ' "$log" || true) | tail -n1 | tr -d '#')
+		echo "ok $n - $name # SKIP ${reason#SKIP: }"
 	else
 		echo "ok $n - $name"
 	fi
