@@ -17,12 +17,12 @@ mount -t proc proc /proc || die "mount /proc"
 mount -t sysfs sysfs /sys || die "mount /sys"
 mount -t devtmpfs devtmpfs /dev || die "mount /dev"
 
-# modules.list: one module path per line, dependencies first (written by mkinitramfs.sh).
+# modules.list: one module file per line, dependencies first (written by mkinitramfs.sh).
 while read -r m; do
 	insmod "/modules/$m" || die "insmod $m"
 done </modules.list
 
-# msize: 9p's default (8 KiB on 6.1) makes every read a round trip through the TCG guest.
+# msize: larger 9p messages, fewer round trips through the slow TCG guest on big reads.
 # cache=loose on the read-only lower layer: nothing on the host is expected to change under
 # a running test, and loose caching makes exec and repeated reads far cheaper.
 p9='trans=virtio,version=9p2000.L,msize=262144'
