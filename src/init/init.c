@@ -83,9 +83,9 @@ static int print_env(const struct init_args *a) {
         return EXIT_SUCCESS;
 }
 
-/* Ask for sig when our parent dies, and catch the race where it died before we asked. */
-static int set_parent_death_signal(int sig) {
-        pid_t parent = getppid();
+/* Ask for sig when our parent dies, and catch the race where it died before we asked (then
+ * our parent is no longer the one we had at start). */
+static int set_parent_death_signal(int sig, pid_t parent) {
         if (prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0)
                 return -errno;
         if (getppid() != parent)
@@ -94,6 +94,7 @@ static int set_parent_death_signal(int sig) {
 }
 
 int init_main(int argc, char **argv) {
+        pid_t parent = getppid();
         struct init_args args;
         struct supervisor sv = { .signal_fd = -EBADF };
         struct husk_limits_snapshot snap;
@@ -136,7 +137,7 @@ int init_main(int argc, char **argv) {
                 log_error_errno(r, "cannot become a child subreaper: %m");
                 goto out_signals;
         }
-        if (args.pdeath_signal && (r = set_parent_death_signal(args.pdeath_signal)) < 0) {
+        if (args.pdeath_signal && (r = set_parent_death_signal(args.pdeath_signal, parent)) < 0) {
                 log_error_errno(r, "cannot set the parent death signal: %m");
                 goto out_signals;
         }

@@ -32,4 +32,11 @@ echo "# 100 orphans: reaped, so the init's only child left is the command"
 out=$("$init" -- sh -c "'$probe' orphans 100 50; sleep 0.5; echo \$\$; cat /proc/\$PPID/task/\$PPID/children")
 read -r -d '' self children <<<"$out" || true
 assert_eq "$self" "$(echo $children)" "children of husk-init after the orphans exited"
+echo "# -p TERM: the parent's death is a SIGTERM for the init, forwarded to the command"
+bash -c '"$1" -p TERM -- "$2" signals >"$3" 2>&1 & echo $! >"$4"; sleep 0.5' _ "$init" "$probe" "$tmp/pdeath" "$tmp/pdeath.pid"
+pd=$(<"$tmp/pdeath.pid")
+defer "kill -KILL $pd 2>/dev/null || true"
+gone() { ! kill -0 "$pd" 2>/dev/null; }
+wait_until 10 gone || fail "husk-init still runs after its parent died: $(<"$tmp/pdeath")"
+grep -qx TERM "$tmp/pdeath" || fail "the command did not get SIGTERM: $(<"$tmp/pdeath")"
 echo "ok"
