@@ -57,7 +57,9 @@ host_up=$(cut -d. -f1 /proc/uptime)
 unshare --net --uts sleep 300 &
 holder=$!
 defer "kill $holder 2>/dev/null; wait $holder 2>/dev/null || true"
-wait_until 20 test "$(readlink /proc/$holder/ns/net)" != "$(host_ns net)" || fail "unshare did not start"
+# Making a network namespace can take long on a loaded host (pernet setup under net_rwsem).
+wait_until 60 test "$(readlink /proc/$holder/ns/net)" != "$(host_ns net)" ||
+	fail "unshare --net did not start within 60 s"
 JQ=".linux.namespaces |= map(select(.type != \"network\" and .type != \"uts\"))
 .linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$holder/ns/net\"}, {\"type\": \"uts\", \"path\": \"/proc/$holder/ns/uts\"}]
 del(.hostname)" lc_bundle join /probe
