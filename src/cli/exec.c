@@ -4,6 +4,7 @@
  * In the foreground husk forwards signals, relays a terminal it holds, and exits with the
  * process's status; when the exec itself fails it exits 255, as runc. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,7 @@ int verb_exec(int argc, char **argv, const struct global_args *g) {
         int ret;
         if (parse_args(argc, argv, g, &a, &ret) < 0)
                 return ret;
+        (void) signal(SIGCHLD, SIG_DFL);        /* we wait for our children: no auto-reaping */
         _cleanup_free_ char *err = NULL;
         struct exec_result res;
         int r = container_exec(&a.opts, &res, &err);

@@ -39,6 +39,8 @@ assert_eq "1" "$(h exec --no-new-privs exec-c1 /probe get no_new_privs </dev/nul
 rc=0
 h exec exec-c1 /probe exit 42 </dev/null || rc=$?
 assert_eq 42 "$rc" "exit status passes through"
+rc=$( (trap '' CHLD; h exec exec-c1 /probe exit 43 </dev/null) && echo 0 || echo $?)
+assert_eq 43 "$rc" "exit status with SIGCHLD ignored by the caller"
 rc=0
 h --log "$T/log.json" --log-format json exec exec-c1 nosuch </dev/null 2>/dev/null || rc=$?
 assert_eq 255 "$rc" "a missing executable"
@@ -97,7 +99,8 @@ fi
 
 # A stopped container is refused.
 h kill exec-c1 KILL
-wait_until 60 test "$(lc_status exec-c1)" = stopped || fail "exec-c1 did not stop"
+stopped() { [[ $(lc_status exec-c1) == stopped ]]; }
+wait_until 60 stopped || fail "exec-c1 did not stop"
 rc=0
 h exec exec-c1 /probe >/dev/null 2>"$T/stopped.err" </dev/null || rc=$?
 assert_eq 255 "$rc" "exec into a stopped container"
