@@ -57,7 +57,7 @@ export HUSK_CPU_LIMIT=4
 	sh -c 'echo "$GOMAXPROCS $GOMEMLIMIT $HUSK_MEMORY_LIMIT" >"'"$tmp"'/w$HUSK_WORKER_INDEX"; exec sleep 60' \
 	2>"$tmp/err" &
 init_pid=$!
-defer "kill -KILL $init_pid 2>/dev/null || true"
+defer "kill -KILL \$(cat /proc/$init_pid/task/$init_pid/children 2>/dev/null) $init_pid 2>/dev/null || true"
 running() { [[ -e $tmp/w0 && -e $tmp/w1 && $(jq -r .running "$tmp/state.json" 2>/dev/null) == 2 ]]; }
 wait_until 10 running || fail "2 workers did not start: $(ls "$tmp"), $(cat "$tmp/err")"
 share=$((256 * 1024 * 1024 / 2))
