@@ -285,6 +285,8 @@ _Noreturn void container_init(const struct init_context *c) {
         struct rootfs_options ro = ROOTFS_OPTIONS_INIT;
         ro.no_pivot = c->opts->no_pivot;
         ro.in_userns = in_new_or_joined_ns(spec, OCI_NS_USER);
+        ro.bundle = c->bundle;
+        ro.defer_protected_paths = true;        /* linux.sysctl is written before /proc/sys turns ro */
         _cleanup_close_ int master = -EBADF, slave = -EBADF;
         if (spec->process && spec->process->terminal) {
                 r = console_open_pty("/dev/ptmx", &master, &slave);
@@ -320,6 +322,9 @@ _Noreturn void container_init(const struct init_context *c) {
         if (r < 0)
                 fail(c, r, err);
         r = sysctl_apply(spec, &err);
+        if (r < 0)
+                fail(c, r, err);
+        r = rootfs_protect_paths(spec, &err);
         if (r < 0)
                 fail(c, r, err);
         if (slave >= 0) {

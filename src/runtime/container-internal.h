@@ -14,6 +14,7 @@ struct husk_seccomp;
 struct init_context {
         const struct container_options *opts;
         const struct oci_spec *spec;
+        const char *bundle;             /* absolute: relative bind sources are taken from here */
         const char *rootfs;             /* absolute */
         int sync_fd;                    /* the child's end of the sync socketpair */
         int fifo_dir_fd;                /* O_PATH of the state dir, to open exec.fifo */

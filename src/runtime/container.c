@@ -362,7 +362,7 @@ static int spawn_child(struct create_context *c, char **ret_error) {
                 return container_errorf(ret_error, -errno, "%s: %m", c->dir->path);
         }
         struct init_context ic = {
-                .opts = c->opts, .spec = c->spec, .rootfs = c->rootfs, .sync_fd = pair[1],
+                .opts = c->opts, .spec = c->spec, .bundle = c->bundle, .rootfs = c->rootfs, .sync_fd = pair[1],
                 .fifo_dir_fd = fifo_dir, .seccomp = c->seccomp,
                 .new_flags = ns_new_flags(c->spec), .single_clone = ns_single_clone(c->spec),
         };
