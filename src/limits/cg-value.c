@@ -73,10 +73,32 @@ int cg_parse_value(const char *s, enum cg_value_kind kind, uint64_t *ret) {
         return -EINVAL;
 }
 
-int cg_parse_cpu_max(const char *s, uint64_t *ret_quota, uint64_t *ret_period) {
-        char quota[32], period[32], extra;
-        if (sscanf(s, "%31s %31s %c", quota, period, &extra) != 2)
+/* Copy the next whitespace-separated word of *s into buf (size n); advance *s past it.
+ * Split by hand rather than with sscanf, which would pull scanf and float parsing into the
+ * static husk-init. */
+static int next_word(const char **s, char *buf, size_t n) {
+        const char *p = *s;
+        while (isspace((unsigned char) *p))
+                p++;
+        size_t len = 0;
+        while (p[len] && !isspace((unsigned char) p[len]))
+                len++;
+        if (len == 0 || len >= n)
                 return -EINVAL;
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        *s = p + len;
+        return 0;
+}
+
+int cg_parse_cpu_max(const char *s, uint64_t *ret_quota, uint64_t *ret_period) {
+        char quota[32], period[32];
+        if (next_word(&s, quota, sizeof quota) < 0 || next_word(&s, period, sizeof period) < 0)
+                return -EINVAL;
+        while (isspace((unsigned char) *s))
+                s++;
+        if (*s)
+                return -EINVAL;         /* a third word */
         uint64_t q, p;
         if (cg_parse_value(quota, CG_VALUE_MAX_OR_U64, &q) < 0 ||
             cg_parse_value(period, CG_VALUE_PERIOD, &p) < 0 || q == 0)

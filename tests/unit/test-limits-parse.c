@@ -166,6 +166,8 @@ Test(limits_parse, cpu_max) {
                 { "", -EINVAL, 0, 0 },
                 { "max max", -EINVAL, 0, 0 },
                 { "1 2 3", -EINVAL, 0, 0 },
+                { "100 200 30000", -EINVAL, 0, 0 }, /* a long third word */
+                { "  100   200  \n", 0, 100, 200 },
                 { "12x 100000", -EINVAL, 0, 0 },
         };
         for (size_t i = 0; i < ELEMENTSOF(t); i++) {
