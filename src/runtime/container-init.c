@@ -2,9 +2,10 @@
  * The container child, from clone(2) to execve(2) of process.args (see container-internal.h).
  *
  * Order (runc's and crun's): become root in the user namespace, join/create namespaces, lo up,
- * hostname, pty, rootfs_mount_all, prestart/createRuntime hooks (parent), createContainer hooks,
- * pivot, sysctl, [seccomp if no NNP], process attributes, executable lookup, [seccomp if NNP],
- * "ready", block on exec.fifo until `start`, startContainer hooks, close fds, execve.
+ * hostname, rootfs_mount_all, prestart/createRuntime hooks (parent), createContainer hooks,
+ * pivot, sysctl, masked/readonly paths, pty (from the container's devpts), [seccomp if no NNP],
+ * process attributes, executable lookup, [seccomp if NNP], "ready", block on exec.fifo until
+ * `start`, startContainer hooks, close fds, execve.
  * Before "ready" every error goes to the parent over the sync socket; after it, to the start
  * command through the fifo, and after that to the container's stderr with exit status 126/127. */
 #include <errno.h>
@@ -256,6 +257,27 @@ void container_reset_signals(void) {
         (void) sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* process.terminal, as runc: a pty of the container's own devpts (its /dev/ptmx, after the
+ * pivot), the master to the parent (then --console-socket), the slave bound on /dev/console and
+ * made the controlling terminal and stdio. */
+static void setup_terminal(const struct init_context *c) {
+        _cleanup_close_ int master = -EBADF, slave = -EBADF;
+        _cleanup_free_ char *err = NULL;
+        int r = console_open_pty("/dev/ptmx", &master, &slave);
+        if (r < 0)
+                failf(c, r, "process.terminal: open /dev/ptmx in the container: %s", strerror(-r));
+        (void) console_set_size(slave, c->spec->process);
+        r = sync_send(c->sync_fd, SYNC_CONSOLE, 0, NULL, master);
+        if (r < 0)
+                _exit(EXIT_FAILURE);
+        r = rootfs_bind_console(slave, &err);
+        if (r < 0)
+                fail(c, r, err);
+        r = console_make_controlling(slave);
+        if (r < 0)
+                failf(c, r, "process.terminal: make the pty the controlling terminal: %s", strerror(-r));
+}
+
 _Noreturn void container_init(const struct init_context *c) {
         const struct oci_spec *spec = c->spec;
         _cleanup_free_ char *err = NULL, *state_json = NULL, *exe = NULL;
@@ -287,18 +309,6 @@ _Noreturn void container_init(const struct init_context *c) {
         ro.in_userns = in_new_or_joined_ns(spec, OCI_NS_USER);
         ro.bundle = c->bundle;
         ro.defer_protected_paths = true;        /* linux.sysctl is written before /proc/sys turns ro */
-        _cleanup_close_ int master = -EBADF, slave = -EBADF;
-        if (spec->process && spec->process->terminal) {
-                r = console_open_pty("/dev/ptmx", &master, &slave);
-                if (r < 0)
-                        failf(c, r, "process.terminal: open pty: %s", strerror(-r));
-                (void) console_set_size(slave, spec->process);
-                ro.console_fd = slave;
-                r = sync_send(c->sync_fd, SYNC_CONSOLE, 0, NULL, master);
-                if (r < 0)
-                        _exit(EXIT_FAILURE);
-                master = safe_close(master);
-        }
         r = rootfs_mount_all(spec, c->rootfs, &ro, &err);
         if (r < 0)
                 fail(c, r, err);
@@ -327,12 +337,8 @@ _Noreturn void container_init(const struct init_context *c) {
         r = rootfs_protect_paths(spec, &err);
         if (r < 0)
                 fail(c, r, err);
-        if (slave >= 0) {
-                r = console_make_controlling(slave);
-                if (r < 0)
-                        failf(c, r, "process.terminal: make the pty the controlling terminal: %s", strerror(-r));
-                slave = safe_close(slave);
-        }
+        if (spec->process->terminal)
+                setup_terminal(c);
 
         bool early = c->seccomp && seccomp_install_early(spec);
         if (early)

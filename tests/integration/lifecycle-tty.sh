@@ -1,7 +1,7 @@
 #!/bin/bash
 # process.terminal: with --console-socket the pty master reaches the socket (SCM_RIGHTS) and the
-# process has the slave as its controlling terminal and stdio, sized by process.consoleSize, also
-# as /dev/console; `run` without --console-socket relays the terminal itself.
+# process has the slave (pts 0 of the container's own devpts, as runc) as its controlling terminal
+# and stdio, sized by process.consoleSize, also as /dev/console; `run` without --console-socket relays the terminal itself.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
 lc_setup
@@ -10,7 +10,7 @@ RECVTTY=$HUSK_BUILD_DIR/tests/helpers/recvtty
 
 JQ='.process.terminal = true
 .process.consoleSize = {"height": 33, "width": 111}' lc_bundle tty sh -c \
-	'test -t 0 && test -t 1 && test -t 2 && echo stdio-is-a-tty; stty size; ls -l /dev/console; echo done'
+	'test -t 0 && test -t 1 && test -t 2 && echo stdio-is-a-tty; tty; stty size; ls -l /dev/console; echo done'
 
 "$RECVTTY" "$T/tty.sock" >"$T/tty.out" 2>"$T/recvtty.err" &
 recv=$!
@@ -24,6 +24,7 @@ grep -q "recvtty: got /dev/pts/" "$T/recvtty.err" || fail "recvtty: $(cat "$T/re
 tr -d '\r' <"$T/tty.out" >"$T/tty.txt"
 grep -qx stdio-is-a-tty "$T/tty.txt" || fail "stdio is not the terminal: $(cat "$T/tty.txt")"
 grep -qx "33 111" "$T/tty.txt" || fail "consoleSize: $(cat "$T/tty.txt")"
+grep -qx "/dev/pts/0" "$T/tty.txt" || fail "the pty is not from the container's devpts: $(cat "$T/tty.txt")"
 grep -q "^c.* /dev/console\$" "$T/tty.txt" || fail "/dev/console is not the pty: $(cat "$T/tty.txt")"
 grep -qx done "$T/tty.txt" || fail "output: $(cat "$T/tty.txt")"
 wait_until 20 test "$(lc_status c1)" = stopped || fail "c1 did not stop"
