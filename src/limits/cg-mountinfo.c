@@ -96,7 +96,7 @@ static int parse_line(char *line, struct cg_mount *ret) {
         size_t sep = 6;
         while (sep < n && strcmp(f[sep], "-") != 0)
                 sep++;
-        if (n < 6 || sep + 3 > n)
+        if (n < 6 || sep + 4 > n)   /* "-", fstype, source and super options */
                 return -EINVAL;
         unsigned mj, mn;
         char *colon = strchr(f[2], ':');
