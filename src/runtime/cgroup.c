@@ -118,6 +118,38 @@ static int init_handle(const char *path, struct cgroup **ret) {
         return 0;
 }
 
+/* Every controller res needs must be served by some hierarchy here: a limit nobody enforces
+ * is an error, never a silent no-op. */
+static int check_served(const struct cgroup_layout *l, const struct oci_resources *res, char **ret_error) {
+        const struct oci_cpu *c = &res->cpu;
+        const struct {
+                bool wanted;
+                enum cgroup_ctrl ctrl;
+                const char *field;
+        } needs[] = {
+                { res->has_memory, CG_MEMORY, "linux.resources.memory" },
+                { res->has_cpu && (c->has_shares || c->has_quota || c->has_period || c->has_burst || c->has_idle ||
+                                   c->has_realtime_runtime || c->has_realtime_period),
+                  CG_CPU, "linux.resources.cpu" },
+                { res->has_cpu && (c->cpus || c->mems), CG_CPUSET, "linux.resources.cpu.cpus" },
+                { res->has_pids, CG_PIDS, "linux.resources.pids" },
+                { res->has_block_io, CG_BLKIO, "linux.resources.blockIO" },
+                { res->n_hugepage_limits > 0, CG_HUGETLB, "linux.resources.hugepageLimits" },
+                { res->n_rdma > 0, CG_RDMA, "linux.resources.rdma" },
+                { res->n_devices > 0, CG_DEVICES, "linux.resources.devices" },
+                { res->has_class_id, CG_NET_CLS, "linux.resources.network.classID" },
+                { res->n_net_priorities > 0, CG_NET_PRIO, "linux.resources.network.priorities" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(needs); i++)
+                if (needs[i].wanted && cgroup_layout_where(l, needs[i].ctrl) == 0)
+                        return json_errorf(ret_error, "%s: the %s controller is not available on this host", needs[i].field,
+                                           cgroup_ctrl_v2_name(needs[i].ctrl) && l->unified && !l->v1[needs[i].ctrl]
+                                                   ? cgroup_ctrl_v2_name(needs[i].ctrl)
+                                                   : cgroup_ctrl_to_string(needs[i].ctrl)),
+                               -EOPNOTSUPP;
+        return 0;
+}
+
 static int open_unified(struct cgroup *cg) {
         char dir[4096];
         if (!cg->layout.unified)
@@ -136,6 +168,8 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
                 return json_errorf(ret_error, "cgroups: /proc/self/mountinfo: %s", strerror(-r)), r;
         if (cg->layout.version == HUSK_CGROUP_NONE)
                 return json_errorf(ret_error, "cgroups: no cgroup filesystem is mounted"), -ENOMEDIUM;
+        if (res && (r = check_served(&cg->layout, res, ret_error)) < 0)
+                return r;
         hierarchies(&cg->layout, h);
         for (size_t i = 0; h[i] && r >= 0; i++)
                 r = make_dirs(cg, h[i], ret_error);

@@ -135,6 +135,10 @@ else
 	expect_fail "linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer" h run -b "$T/bad5" bad5
 fi
 assert_gone bad5 "a limit this host cannot enforce"
+# no RDMA device here: refused (controller missing, or the kernel rejects the device), never ignored
+JQ='.linux.resources.rdma = {"mlx5_husk": {"hcaHandles": 1}}' cg_bundle bad6 true
+expect_fail "linux.resources.rdma" h run -b "$T/bad6" bad6
+assert_gone bad6 "an rdma limit without the device"
 # two containers, one cgroupsPath: the second is refused and the first keeps its cgroup
 JQ='.linux.cgroupsPath = "/husk/shared"' cg_bundle one sleep 30
 h create -b "$T/one" one </dev/null >/dev/null 2>&1
