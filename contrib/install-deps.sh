@@ -14,6 +14,9 @@ packages=(
   qemu-system-x86 linux-image-amd64
   # references to compare against
   crun runc tini catatonit dumb-init
+  # the real engines (tests/integration/engine-*.sh): containerd + ctr, podman, umoci for the
+  # test image, grpcio for the CRI client
+  containerd podman umoci python3-grpcio python3-protobuf
 )
 
 missing=()
