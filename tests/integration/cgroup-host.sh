@@ -139,6 +139,10 @@ assert_gone bad5 "a limit this host cannot enforce"
 JQ='.linux.resources.rdma = {"mlx5_husk": {"hcaHandles": 1}}' cg_bundle bad6 true
 expect_fail "linux.resources.rdma" h run -b "$T/bad6" bad6
 assert_gone bad6 "an rdma limit without the device"
+# a create that fails after its cgroup was made (no such executable) removes the cgroup
+JQ='.linux.resources.pids = {"limit": 10}' cg_bundle bad7 /no/such/program
+expect_fail 'exec: "/no/such/program"' h create -b "$T/bad7" bad7
+assert_gone bad7 "a create that failed in the container's setup"
 # two containers, one cgroupsPath: the second is refused and the first keeps its cgroup
 JQ='.linux.cgroupsPath = "/husk/shared"' cg_bundle one sleep 30
 h create -b "$T/one" one </dev/null >/dev/null 2>&1
