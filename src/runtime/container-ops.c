@@ -98,11 +98,14 @@ static int await_init(const struct state_dir *d, const struct container_state *s
         }
 }
 
-static int run_hooks_warn(const struct container_state *s, enum oci_hook_kind kind,
-                          enum container_status st, char **ret_warning) {
+/* poststart/poststop: from the copy of config.json that create saved in the state directory
+ * (the bundle may be gone by delete time), or the bundle's for containers made without one. */
+static int run_hooks_warn(const struct state_dir *d, const struct container_state *s,
+                          enum oci_hook_kind kind, enum container_status st, char **ret_warning) {
         _cleanup_free_ char *err = NULL, *json = NULL;
         struct oci_spec *spec = NULL;
-        int r = container_load_spec(s->bundle, &spec, &err);
+        bool saved = faccessat(d->dir_fd, STATE_CONFIG_FILE, F_OK, 0) == 0;
+        int r = container_load_spec(saved ? d->path : s->bundle, &spec, &err);
         if (r >= 0 && spec->hooks.n_hooks[kind] > 0) {
                 r = state_to_json(s, st, false, &json);
                 if (r >= 0)
@@ -131,7 +134,7 @@ int container_start(const char *root, const char *id, char **ret_warning, char *
                 return r;
         if (unlinkat(d->dir_fd, STATE_FIFO, 0) < 0)
                 return container_errorf(ret_error, -errno, "%s/%s: %m", d->path, STATE_FIFO);
-        (void) run_hooks_warn(s, OCI_HOOK_POSTSTART, CONTAINER_RUNNING, ret_warning);
+        (void) run_hooks_warn(d, s, OCI_HOOK_POSTSTART, CONTAINER_RUNNING, ret_warning);
         return 0;
 }
 
@@ -190,7 +193,7 @@ int container_delete(const char *root, const char *id, bool force, char **ret_wa
                 if (st != CONTAINER_STOPPED && (r = kill_and_wait(s)) < 0)
                         return json_errorf(ret_error, "kill container '%s' (pid %d): %s", id, (int) s->pid,
                                            strerror(-r)), r;
-                (void) run_hooks_warn(s, OCI_HOOK_POSTSTOP, CONTAINER_STOPPED, ret_warning);
+                (void) run_hooks_warn(d, s, OCI_HOOK_POSTSTOP, CONTAINER_STOPPED, ret_warning);
         }
         r = state_dir_remove(d);
         if (r < 0)

@@ -160,6 +160,22 @@ static uid_t host_root_uid(const struct oci_spec *s) {
         return geteuid();
 }
 
+/* Keep the config as created: poststart/poststop hooks run from it even when the bundle is gone. */
+static int save_config(struct create_context *c) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        size_t size;
+        if (asprintf(&path, "%s/config.json", c->bundle) < 0)
+                return -ENOMEM;
+        int r = read_full_file_at(AT_FDCWD, path, &text, &size);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd = openat(c->dir->dir_fd, STATE_CONFIG_FILE,
+                                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        return loop_write(fd, text, size);
+}
+
 static int make_state(struct create_context *c, char **ret_error) {
         int r = state_dir_create(c->opts->root, c->opts->id, &c->dir);
         if (r == -EEXIST)
@@ -172,6 +188,9 @@ static int make_state(struct create_context *c, char **ret_error) {
                 return container_errorf(ret_error, -errno, "%s/%s: %m", c->dir->path, STATE_FIFO);
         if (oci_spec_namespace(c->spec, OCI_NS_USER))
                 (void) fchownat(c->dir->dir_fd, STATE_FIFO, host_root_uid(c->spec), (gid_t) -1, 0);
+        r = save_config(c);
+        if (r < 0)
+                return container_errorf(ret_error, r, "%s/%s: %m", c->dir->path, STATE_CONFIG_FILE);
         return 0;
 }
 

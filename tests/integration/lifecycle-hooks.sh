@@ -41,6 +41,8 @@ h start k1 2>"$T/start.err" || fail "start with hooks: $(cat "$T/start.err")"
 assert_eq "k1 created $pid" "$(jq -r '"\(.id) \(.status) \(.pid)"' "$T/hooked/rootfs/start.json")" \
 	"startContainer hook's state (run inside the container)"
 assert_eq "k1 running $pid" "$(jq -r '"\(.id) \(.status) \(.pid)"' "$out/poststart.json")" "poststart state"
+# poststop hooks run from the config saved at create, even when the bundle's is gone.
+mv "$T/hooked/config.json" "$T/hooked.config.json"
 h delete --force k1
 assert_eq "k1 stopped" "$(jq -r '"\(.id) \(.status)"' "$out/poststop.json")" "poststop state"
 assert_eq "prestart
