@@ -79,9 +79,16 @@ int container_cgroup_create(const struct oci_spec *spec, const char *id, const c
                 *ret = NULL;
                 return 0;
         }
-        if (m == CGROUP_MANAGER_SYSTEMD)
-                return json_errorf(ret_error, "--cgroup-manager systemd: not supported by this husk; "
-                                   "use cgroupfs (the default) or disabled"), -EOPNOTSUPP;
+        if (m == CGROUP_MANAGER_SYSTEMD) {
+                /* The path is checked so its mistakes are named; the scope itself needs a systemd
+                 * driver husk does not have yet. */
+                _cleanup_free_ char *slice = NULL, *unit = NULL, *path = NULL;
+                int r = cgroup_systemd_path_parse(spec->linux_.cgroups_path, id, &slice, &unit, &path, ret_error);
+                if (r < 0)
+                        return r;
+                return json_errorf(ret_error, "--cgroup-manager systemd: a transient scope %s in %s is not supported "
+                                   "by this husk; use cgroupfs (the default) or disabled", unit, slice), -EOPNOTSUPP;
+        }
         _cleanup_free_ char *path = NULL;
         int r = cgroup_path_resolve(spec->linux_.cgroups_path, id, &path, ret_error);
         if (r < 0)

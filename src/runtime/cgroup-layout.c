@@ -196,3 +196,66 @@ int cg_writef(const char *dir, const char *file, const char *field, char **ret_e
                 return -ENOMEM;
         return cg_write(dir, file, v, field, ret_error);
 }
+
+/* A unit name part: no '/', not empty (systemd's unit_name_is_valid is stricter; the manager
+ * would refuse the rest with its own message). */
+static bool name_part_ok(const char *s, size_t n) {
+        return n > 0 && !memchr(s, '/', n);
+}
+
+/* "a-b-c.slice" -> "/a.slice/a-b.slice/a-b-c.slice"; "-.slice" (the root slice) -> "". */
+static int expand_slice(const char *slice, char **ret) {
+        size_t n = strlen(slice) - strlen(".slice");
+        if (strcmp(slice, "-.slice") == 0)
+                return (*ret = strdup("")) ? 0 : -ENOMEM;
+        if (slice[0] == '-' || slice[n - 1] == '-' || strstr(slice, "--"))
+                return -EINVAL;
+        _cleanup_free_ char *out = calloc(1, 2 * strlen(slice) * strlen(slice) + 16);
+        if (!out)
+                return -ENOMEM;
+        size_t pos = 0;
+        for (size_t i = 0; i <= n; i++)
+                if (i == n || slice[i] == '-')
+                        pos += (size_t) sprintf(out + pos, "/%.*s.slice", (int) i, slice);
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+int cgroup_systemd_path_parse(const char *cgroups_path, const char *id, char **ret_slice, char **ret_unit,
+                              char **ret_path, char **ret_error) {
+        _cleanup_free_ char *slice = NULL, *unit = NULL, *dir = NULL, *path = NULL;
+        const char *p = cgroups_path && *cgroups_path ? cgroups_path : NULL;
+        const char *c1 = p ? strchr(p, ':') : NULL, *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (p && (!c2 || strchr(c2 + 1, ':')))
+                return json_errorf(ret_error, "linux.cgroupsPath: '%s' is not systemd's \"slice:prefix:name\" form",
+                                   cgroups_path);
+        const char *s = p ? p : "", *prefix = p ? c1 + 1 : "husk", *name = p ? c2 + 1 : id;
+        size_t ns = p ? (size_t) (c1 - p) : 0, np = p ? (size_t) (c2 - c1 - 1) : strlen(prefix);
+        if (!name_part_ok(name, strlen(name)) || (ns && !name_part_ok(s, ns)) || (np && !name_part_ok(prefix, np)))
+                return json_errorf(ret_error, "linux.cgroupsPath: '%s': empty name, or a '/' in a part",
+                                   cgroups_path), -EINVAL;
+        slice = ns ? strndup(s, ns) : strdup("system.slice");
+        if (!slice)
+                return -ENOMEM;
+        size_t sl = strlen(slice), nl = strlen(name);
+        if (sl <= 6 || strcmp(slice + sl - 6, ".slice") != 0)
+                return json_errorf(ret_error, "linux.cgroupsPath: slice '%s' must end in \".slice\"", slice);
+        if (nl > 6 && strcmp(name + nl - 6, ".slice") == 0)
+                unit = strdup(name);
+        else if (np > 0 ? asprintf(&unit, "%.*s-%s.scope", (int) np, prefix, name) < 0
+                        : asprintf(&unit, "%s.scope", name) < 0)
+                unit = NULL;
+        if (!unit)
+                return -ENOMEM;
+        int r = expand_slice(slice, &dir);
+        if (r == -EINVAL)
+                return json_errorf(ret_error, "linux.cgroupsPath: slice '%s': a '-' at an end or doubled", slice);
+        if (r < 0)
+                return r;
+        if (asprintf(&path, "%s/%s", dir, unit) < 0)
+                return -ENOMEM;
+        *ret_slice = TAKE_PTR(slice);
+        *ret_unit = TAKE_PTR(unit);
+        *ret_path = TAKE_PTR(path);
+        return 0;
+}

@@ -78,6 +78,13 @@ int cgroup_layout_where(const struct cgroup_layout *l, enum cgroup_ctrl c);
  * cgroup_systemd_path_parse). */
 int cgroup_path_resolve(const char *cgroups_path, const char *id, char **ret, char **ret_error);
 
+/* systemd's form of linux.cgroupsPath, "slice:prefix:name" (runc's libcontainer/cgroups/systemd):
+ * *ret_slice "system.slice" when empty, *ret_unit "prefix-name.scope" (or name when it is itself a
+ * ".slice"), *ret_path the cgroup the unit gets, slices expanded ("a-b.slice" lives in
+ * "/a.slice/a-b.slice"). NULL/"" means "system.slice:husk:<id>". */
+int cgroup_systemd_path_parse(const char *cgroups_path, const char *id, char **ret_slice, char **ret_unit,
+                              char **ret_path, char **ret_error);
+
 struct cgroup {
         struct cgroup_layout layout;
         char *path;                     /* "/husk/<id>" */

@@ -127,6 +127,12 @@ expect_fail "linux.cgroupsPath: '/husk/../escape': empty, '.' or '..' component"
 JQ='.linux.cgroupsPath = "system.slice:husk:x"' cg_bundle bad4 true
 expect_fail "needs --cgroup-manager systemd" h run -b "$T/bad4" bad4
 expect_fail "--cgroup-manager: 'bogus': must be cgroupfs, systemd or disabled" h --cgroup-manager bogus run -b "$T/bad4" bad4
+# systemd's form is checked, then refused: husk has no systemd driver (nothing is created)
+expect_fail "--cgroup-manager systemd: a transient scope husk-x.scope in system.slice is not supported" \
+	h --systemd-cgroup run -b "$T/bad4" bad4
+expect_fail "linux.cgroupsPath: '/husk/../escape' is not systemd's \"slice:prefix:name\" form" \
+	h --cgroup-manager systemd run -b "$T/bad3" bad3
+assert_gone bad4 "--systemd-cgroup"
 if [[ -n $v1 ]]; then
 	JQ='.linux.resources.memory = {"limit": 16777216, "swap": 8388608}' cg_bundle bad5 true
 	expect_fail "linux.resources.memory.swap: 8388608 is below memory.limit 16777216" h run -b "$T/bad5" bad5

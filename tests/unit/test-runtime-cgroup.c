@@ -272,3 +272,41 @@ Test(cgroup_layout, file_path) {
         cr_assert_str_eq(cg_file_path(buf, sizeof buf, "/sys/fs/cgroup/memory", "/husk", NULL),
                          "/sys/fs/cgroup/memory/husk");
 }
+
+Test(cgroup_path, systemd_form) {
+        static const struct {
+                const char *in, *slice, *unit, *path, *error;
+        } cases[] = {
+                { NULL, "system.slice", "husk-c1.scope", "/system.slice/husk-c1.scope", NULL },
+                { "machine.slice:libpod:abc", "machine.slice", "libpod-abc.scope", "/machine.slice/libpod-abc.scope", NULL },
+                { ":docker:abc", "system.slice", "docker-abc.scope", "/system.slice/docker-abc.scope", NULL },
+                { "user-1000.slice::abc", "user-1000.slice", "abc.scope", "/user.slice/user-1000.slice/abc.scope", NULL },
+                { "kubepods-besteffort.slice:cri:x", "kubepods-besteffort.slice", "cri-x.scope",
+                  "/kubepods.slice/kubepods-besteffort.slice/cri-x.scope", NULL },
+                { "-.slice:p:n", "-.slice", "p-n.scope", "/p-n.scope", NULL },
+                { "system.slice:p:pod1.slice", "system.slice", "pod1.slice", "/system.slice/pod1.slice", NULL },
+                { "/husk/c1", NULL, NULL, NULL,
+                  "linux.cgroupsPath: '/husk/c1' is not systemd's \"slice:prefix:name\" form" },
+                { "a:b:c:d", NULL, NULL, NULL, "linux.cgroupsPath: 'a:b:c:d' is not systemd's \"slice:prefix:name\" form" },
+                { "system.slice:p:", NULL, NULL, NULL, "linux.cgroupsPath: 'system.slice:p:': empty name, or a '/' in a part" },
+                { "system:p:n", NULL, NULL, NULL, "linux.cgroupsPath: slice 'system' must end in \".slice\"" },
+                { "a--b.slice:p:n", NULL, NULL, NULL, "linux.cgroupsPath: slice 'a--b.slice': a '-' at an end or doubled" },
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+                char *slice = NULL, *unit = NULL, *path = NULL, *err = NULL;
+                int r = cgroup_systemd_path_parse(cases[i].in, "c1", &slice, &unit, &path, &err);
+                if (cases[i].slice) {
+                        cr_assert_eq(r, 0, "case %zu: %s", i, err);
+                        cr_assert_str_eq(slice, cases[i].slice, "case %zu", i);
+                        cr_assert_str_eq(unit, cases[i].unit, "case %zu", i);
+                        cr_assert_str_eq(path, cases[i].path, "case %zu", i);
+                } else {
+                        cr_assert_eq(r, -EINVAL, "case %zu", i);
+                        cr_assert_str_eq(err, cases[i].error, "case %zu", i);
+                }
+                free(slice);
+                free(unit);
+                free(path);
+                free(err);
+        }
+}
