@@ -38,7 +38,7 @@ static const char exec_usage[] =
         "      --apparmor PROFILE    AppArmor profile of the process\n"
         "      --process-label L     SELinux label of the process\n"
         "      --preserve-fds N      pass fds 3..3+N-1 to the process\n"
-        "      --ignore-paused       accepted for runc compatibility\n"
+        "      --ignore-paused       accepted; a paused container is still refused\n"
         "  -h, --help                show this help\n";
 
 enum {
@@ -109,7 +109,7 @@ static int handle(int c, const char *arg, void *userdata) {
         case ARG_NO_NEW_PRIVS:   o->no_new_privs = true; return 0;
         case ARG_APPARMOR:       o->apparmor = arg; return 0;
         case ARG_PROCESS_LABEL:  o->process_label = arg; return 0;
-        case ARG_IGNORE_PAUSED:  return 0;
+        case ARG_IGNORE_PAUSED:  o->ignore_paused = true; return 0;
         case 'u':                return parse_user(o, arg);
         case 'e':                return strv_extend(&a->env, arg) < 0 ? oom() : 0;
         case 'c':                return strv_extend(&a->caps, arg) < 0 ? oom() : 0;

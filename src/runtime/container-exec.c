@@ -445,6 +445,12 @@ int container_exec(const struct exec_options *o, struct exec_result *ret, char *
                 return r;
         if (c.state->cgroup_path && (r = container_cgroup_open(o->id, c.state->cgroup_path, &c.cgroup, ret_error)) < 0)
                 return r;
+        /* The setup runs in the cgroup (it is born there on cgroup2): frozen, it would never
+         * finish. So --ignore-paused cannot help, unlike with runc. */
+        bool frozen = false;
+        if (c.cgroup && cgroup_is_frozen(c.cgroup, &frozen) >= 0 && frozen)
+                return json_errorf(ret_error, "cannot exec in a paused container '%s'%s", o->id,
+                                   o->ignore_paused ? " (--ignore-paused is not supported: resume it first)" : ""), -EBUSY;
         if (o->console_socket && (r = console_socket_connect(o->console_socket, &c.console_fd)) < 0)
                 return json_errorf(ret_error, "--console-socket '%s': %s", o->console_socket, strerror(-r)), r;
         r = open_init(&c, ret_error);

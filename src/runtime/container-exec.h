@@ -41,6 +41,7 @@ struct exec_options {
         const char *pid_file;           /* --pid-file */
         const char *console_socket;     /* --console-socket */
         bool want_master;               /* terminal without --console-socket: hand the pty master back */
+        bool ignore_paused;             /* --ignore-paused: given (still refused, with the reason) */
 };
 
 struct exec_result {

@@ -97,6 +97,13 @@ if unshare --user true 2>/dev/null; then
 	h delete --force exec-u1
 fi
 
+# A paused container is refused (its setup would stay frozen), and works again once resumed.
+h pause exec-c1 || fail "pause exec-c1"
+expect_fail "cannot exec in a paused container 'exec-c1'" timeout 20 "$HUSK" --root "$ROOT" exec exec-c1 /probe
+expect_fail "resume it first" timeout 20 "$HUSK" --root "$ROOT" exec --ignore-paused exec-c1 /probe
+h resume exec-c1 || fail "resume exec-c1"
+assert_eq 0 "$(h exec exec-c1 /probe get uid </dev/null)" "exec after resume"
+
 # A stopped container is refused.
 h kill exec-c1 KILL
 stopped() { [[ $(lc_status exec-c1) == stopped ]]; }
