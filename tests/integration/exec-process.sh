@@ -73,6 +73,7 @@ start_agent agent1 4242
 h run -d -b "$T/notify" exec-n1 </dev/null >/dev/null 2>"$T/n1.err" || fail "run exec-n1: $(cat "$T/n1.err")"
 kill "$agent"
 start_agent agent2 4343
+# shellcheck disable=SC2016 # $PPID is the container shell's
 assert_eq "ppid=4343" "$(h exec exec-n1 sh -c 'echo ppid=$PPID' </dev/null)" "getppid() of the exec'd process answered by the agent"
 assert_eq running "$(jq -r .state.status "$T/agent2.json")" "state.status sent with the exec'd process's listener"
 h delete --force exec-n1
