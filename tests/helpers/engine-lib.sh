@@ -6,8 +6,8 @@
 #                          contrib/install-deps.sh); $T temp dir, $HUSK, $PROBE; $NS a name unique
 #                          to this run (containerd namespace, so the cgroups are /$NS/<id>)
 #   eng_rootfs DIR         busybox-static + /probe in DIR (oci/busybox-bundle.sh's rootfs)
-#   eng_image TAR          an OCI image archive of that rootfs, built with umoci (cmd sh, PATH=/bin),
-#                          ready for `ctr image import`
+#   eng_image TAR [CMD...] an OCI image archive of that rootfs, built with umoci (cmd CMD, default
+#                          sh; PATH=/bin), ready for `ctr image import`
 #   eng_containerd [TOML]  start containerd with root, state, sockets and log under $T/cd (extra
 #                          TOML appended to the config; the CRI plugin is disabled unless TOML has
 #                          a [plugins."io.containerd.grpc.v1.cri"] table); stopped at exit after
@@ -44,14 +44,19 @@ eng_rootfs() {
 }
 
 eng_image() {
-	local tar=$1 layout=$T/image-layout bundle=$T/image-bundle
+	local tar=$1 layout=$T/image-layout bundle=$T/image-bundle arg
+	local -a cmd=()
+	shift
+	for arg in "${@:-sh}"; do
+		cmd+=(--config.cmd "$arg")
+	done
 	require_cmd umoci
 	umoci init --layout "$layout"
 	umoci new --image "$layout:latest"
 	umoci unpack --image "$layout:latest" "$bundle" >/dev/null
 	eng_rootfs "$bundle/rootfs"
 	umoci repack --image "$layout:latest" "$bundle"
-	umoci config --image "$layout:latest" --config.cmd sh --config.env PATH=/bin:/usr/bin
+	umoci config --image "$layout:latest" "${cmd[@]}" --config.env PATH=/bin:/usr/bin
 	umoci gc --layout "$layout"
 	tar -C "$layout" -cf "$tar" .
 	rm -rf "$layout" "$bundle"
@@ -60,6 +65,10 @@ eng_image() {
 eng_containerd() {
 	local extra=${1:-} dir=$T/cd disabled
 	mkdir -p "$dir"
+	# Shims keep their sockets in /run/containerd/s (a fixed path in containerd 1.6): remove
+	# the directories if this test made them and they are empty again.
+	[[ -e /run/containerd ]] ||
+		defer 'rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null || true'
 	CD_SOCK=$dir/containerd.sock
 	CTR=(ctr --address "$CD_SOCK" -n "$NS")
 	disabled='"io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs",

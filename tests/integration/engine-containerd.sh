@@ -7,9 +7,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../helpers/engine-lib.sh"
 eng_setup containerd ctr umoci script
-# The shim keeps its sockets in /run/containerd/s (fixed path in containerd 1.6): remove the
-# directories if this test made them and they are empty again.
-[[ -e /run/containerd ]] || defer 'rmdir /run/containerd/s /run/containerd 2>/dev/null || true'
 
 eng_image "$T/busybox.tar"
 eng_containerd
