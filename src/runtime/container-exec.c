@@ -186,10 +186,13 @@ static int apply_overrides(const struct exec_options *o, struct oci_process *p, 
         return 0;
 }
 
-/* Load the container's config and put the process to run in it. */
+/* Load the container's config (the copy create saved in the state directory, as the bundle
+ * may have changed or gone; the bundle's for containers made without one) and put the process
+ * to run in it. */
 static int build_spec(struct exec_context *c, char **ret_error) {
         const struct exec_options *o = c->o;
-        int r = container_load_spec(c->state->bundle, &c->spec, ret_error);
+        bool saved = faccessat(c->dir->dir_fd, STATE_CONFIG_FILE, F_OK, 0) == 0;
+        int r = container_load_spec(saved ? c->dir->path : c->state->bundle, &c->spec, ret_error);
         if (r < 0)
                 return r;
         if (o->process_path) {
@@ -201,7 +204,8 @@ static int build_spec(struct exec_context *c, char **ret_error) {
                 c->spec->process = p;
         } else {
                 if (!c->spec->process)
-                        return json_errorf(ret_error, "%s/config.json: process: required", c->state->bundle);
+                        return json_errorf(ret_error, "%s/config.json: process: required",
+                                           saved ? c->dir->path : c->state->bundle);
                 r = apply_overrides(o, c->spec->process, ret_error);
                 if (r < 0)
                         return r;
