@@ -5,8 +5,9 @@
 # the floor). Also the cost of husk's re-exec from a sealed memfd (CVE-2019-5736): a `run` and a
 # `state` that both fail at once on a bad id, one with the re-exec and one without.
 # Runs in a private mount namespace where /sys/fs/cgroup/unified is a private tmpfs: crun
-# refuses the host's v1/v2 hybrid otherwise. crun runs with --cgroup-manager=disabled; runc
-# makes (and removes) its cgroups. Prints numbers only; never fails on time.
+# refuses the host's v1/v2 hybrid otherwise. husk and crun run with the cgroup manager disabled
+# (limits are not what this measures); runc makes (and removes) its cgroups. Prints numbers
+# only; never fails on time.
 set -euo pipefail
 
 husk=$(realpath "${1:?usage: run-cycle.sh HUSK [N]}")
@@ -31,7 +32,7 @@ jq '.ociVersion = "1.0.2" | del(.linux.resources) | .mounts |= map(select(.type 
 mv "$tmp/c" "$tmp/bundle/config.json"
 
 declare -A cmd=(
-	[husk]="$husk --root $tmp/husk run -b $tmp/bundle"
+	[husk]="$husk --cgroup-manager disabled --root $tmp/husk run -b $tmp/bundle"
 	[crun]="crun --cgroup-manager=disabled --root $tmp/crun run -b $tmp/bundle"
 	[runc]="runc --root $tmp/runc run -b $tmp/bundle"
 	[floor]="unshare -fmpuin --mount-proc true"
