@@ -1,6 +1,6 @@
 #!/bin/bash
-# husk under containerd's CRI plugin (what the kubelet drives): a runtime handler "husk" of type
-# io.containerd.runc.v2 whose options carry BinaryName = husk, called through a small CRI client
+# husk under containerd's CRI plugin (what the kubelet drives): the runtime handler "husk" of
+# contrib/containerd/husk.toml (runc shim v2, BinaryName = husk), called through a small CRI client
 # (tests/helpers/engine-cri.py, python3-grpcio). A pod sandbox on the host network, a container
 # with memory/cpu limits created and started in it, ExecSync, UpdateContainerResources, stop,
 # remove; a missing executable whose error reaches the CRI caller. This host lacks
@@ -25,16 +25,13 @@ eng_containerd "$(cat <<-EOF
 	  [plugins."io.containerd.grpc.v1.cri".containerd]
 	    snapshotter = "native"
 	    default_runtime_name = "husk"
-	    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.husk]
-	      runtime_type = "io.containerd.runc.v2"
-	      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.husk.options]
-	        BinaryName = "$HUSK"
-	        Root = "$HROOT"
 	  [plugins."io.containerd.grpc.v1.cri".cni]
 	    bin_dir = "$T/cni/bin"
 	    conf_dir = "$T/cni/net.d"
 EOF
-)"
+)
+$(sed -e "s|BinaryName = \"/usr/local/sbin/husk\"|BinaryName = \"$HUSK\"\n    Root = \"$HROOT\"|" \
+	"$HUSK_SOURCE_DIR/contrib/containerd/husk.toml")"
 CTR=(ctr --address "$CD_SOCK" -n k8s.io)   # CRI's namespace: eng_containerd_stop cleans it
 c image import --snapshotter native --base-name localhost/husk-busybox "$T/busybox.tar" >/dev/null ||
 	fail "ctr image import"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# husk under podman (4.3, `--runtime husk`, conmon): containers from a rootfs directory
+# husk under podman (4.3, conmon) set up by contrib/podman/containers.conf: containers from a rootfs directory
 # (--rootfs), podman's own --root/--runroot/--tmpdir under $T, the cgroupfs manager under a
 # cgroup parent of this test, file events, no network. run (output, exit status), run -d, exec,
 # stop (SIGTERM reaches the process), rm, and a missing executable whose error podman shows.
@@ -10,14 +10,18 @@
 eng_setup podman conmon
 
 eng_rootfs "$T/rootfs"
+# contrib/podman/containers.conf (husk the default runtime, cgroupfs) with the built husk.
+sed "s|\"/usr/local/sbin/husk\"|\"$HUSK\"|" "$HUSK_SOURCE_DIR/contrib/podman/containers.conf" >"$T/containers.conf"
+export CONTAINERS_CONF=$T/containers.conf
 P=(podman --root "$T/pm/root" --runroot "$T/pm/runroot" --tmpdir "$T/pm/tmp" --storage-driver vfs
-	--cgroup-manager cgroupfs --events-backend file --runtime "$HUSK")
+	--events-backend file)
 opts=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network none --cgroup-parent "/$NS"
 	--rootfs "$T/rootfs")
 pm() {
 	timeout 120 "${P[@]}" "$@"
 }
 defer 'pm rm --all --force --time 0 >/dev/null 2>&1 || true'
+assert_eq "$HUSK" "$(pm info --format '{{.Host.OCIRuntime.Path}}')" "podman's OCI runtime"
 
 # Foreground: output and exit status, in a cgroup below the parent we gave.
 rc=0
