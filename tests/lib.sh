@@ -125,6 +125,14 @@ assert_eq() {
 	[[ $1 == "$2" ]] || fail "$3: expected '$1', got '$2'"
 }
 
+# in_other_ns PID NS: PID is in another NS namespace ("mnt", "net", ...) than this shell. For
+# wait_until, which re-runs its command on every try (a "$(...)" argument would be read once).
+in_other_ns() {
+	local theirs
+	theirs=$(readlink "/proc/$1/ns/$2" 2>/dev/null) || return 1
+	[[ $theirs != "$(readlink "/proc/self/ns/$2")" ]]
+}
+
 wait_until() {
 	local deadline=$((SECONDS + $1))
 	shift

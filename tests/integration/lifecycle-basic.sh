@@ -35,7 +35,7 @@ assert_eq running "$(lc_status c1)" "status after a refused delete"
 expect_fail "unknown signal" h kill c1 NOSUCHSIG
 h kill c1 SIGCONT || fail "kill c1 SIGCONT"
 h kill c1 9 || fail "kill c1 9"
-wait_until 20 test "$(lc_status c1)" = stopped || fail "status after kill: $(lc_status c1)"
+wait_until 20 lc_status_is c1 stopped || fail "status after kill: $(lc_status c1)"
 expect_fail "not running" h kill c1 KILL
 h delete c1 || fail "delete a stopped container"
 expect_fail "does not exist" h state c1
@@ -46,7 +46,9 @@ h delete --force c1 || fail "delete --force of a missing container must succeed 
 h create --bundle="$T/sleeper" c2 >/dev/null 2>&1 </dev/null || fail "create --bundle=DIR"
 pid=$(lc_field c2 pid)
 h delete c2 || fail "delete a created container"
-wait_until 20 test ! -e "/proc/$pid/stat" -o "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ||
+# gone_or_zombie PID: re-read on every try of wait_until
+gone_or_zombie() { [[ ! -e /proc/$1/stat || "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" == Z ]]; }
+wait_until 20 gone_or_zombie "$pid" ||
 	fail "created init $pid survived delete"
 cd /
 h create -b "$T/sleeper" c3 >/dev/null 2>&1 </dev/null || fail "create -b DIR"
@@ -64,7 +66,7 @@ assert_eq 3 "$rc" "run exit status"
 assert_eq "" "$(h list -q)" "run deletes the container"
 "$HUSK" --root "$ROOT" run -b "$T/sleeper" r2 </dev/null >/dev/null 2>"$T/r2.err" &
 runpid=$!
-wait_until 20 test "$(lc_status r2)" = running || fail "r2 did not start: $(cat "$T/r2.err")"
+wait_until 20 lc_status_is r2 running || fail "r2 did not start: $(cat "$T/r2.err")"
 h kill r2 KILL
 rc=0; wait "$runpid" || rc=$?
 assert_eq 137 "$rc" "run of a process killed by SIGKILL"
@@ -87,6 +89,6 @@ h delete r4
 h run -d -b "$T/sleeper" r5 >/dev/null 2>&1 </dev/null || fail "run --detach"
 assert_eq running "$(lc_status r5)" "status after run --detach"
 h kill r5 KILL
-wait_until 20 test "$(lc_status r5)" = stopped || fail "r5 did not stop"
+wait_until 20 lc_status_is r5 stopped || fail "r5 did not stop"
 h delete r5
 echo "lifecycle-basic: ok"

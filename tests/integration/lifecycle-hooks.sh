@@ -68,7 +68,7 @@ expect_fail "prestart hook[0] (/nonexistent/hook): No such file or directory" h 
 JQ='.hooks.startContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 4"]}]' lc_bundle failstart /probe sleep 300
 h create -b "$T/failstart" f4 >/dev/null 2>&1 </dev/null || fail "create f4"
 expect_fail "startContainer hook[0] (/bin/sh): exited with status 4" h start f4
-wait_until 20 test "$(lc_status f4)" = stopped || fail "f4 still $(lc_status f4) after its startContainer hook failed"
+wait_until 20 lc_status_is f4 stopped || fail "f4 still $(lc_status f4) after its startContainer hook failed"
 h delete f4
 
 # poststart/poststop failures only warn.

@@ -56,6 +56,11 @@ lc_status() {
 	lc_field "$1" status
 }
 
+# lc_status_is ID STATUS: for wait_until, which re-runs it on every try.
+lc_status_is() {
+	[[ "$(lc_status "$1")" == "$2" ]]
+}
+
 expect_fail() {
 	local text=$1 rc=0
 	shift

@@ -58,7 +58,7 @@ unshare --net --uts sleep 300 &
 holder=$!
 defer "kill $holder 2>/dev/null; wait $holder 2>/dev/null || true"
 # Making a network namespace can take long on a loaded host (pernet setup under net_rwsem).
-wait_until 60 test "$(readlink /proc/$holder/ns/net)" != "$(host_ns net)" ||
+wait_until 60 in_other_ns "$holder" net ||
 	fail "unshare --net did not start within 60 s"
 JQ=".linux.namespaces |= map(select(.type != \"network\" and .type != \"uts\"))
 .linux.namespaces += [{\"type\": \"network\", \"path\": \"/proc/$holder/ns/net\"}, {\"type\": \"uts\", \"path\": \"/proc/$holder/ns/uts\"}]

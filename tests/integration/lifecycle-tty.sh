@@ -27,7 +27,7 @@ grep -qx "33 111" "$T/tty.txt" || fail "consoleSize: $(cat "$T/tty.txt")"
 grep -qx "/dev/pts/0" "$T/tty.txt" || fail "the pty is not from the container's devpts: $(cat "$T/tty.txt")"
 grep -q "^c.* /dev/console\$" "$T/tty.txt" || fail "/dev/console is not the pty: $(cat "$T/tty.txt")"
 grep -qx done "$T/tty.txt" || fail "output: $(cat "$T/tty.txt")"
-wait_until 20 test "$(lc_status c1)" = stopped || fail "c1 did not stop"
+wait_until 20 lc_status_is c1 stopped || fail "c1 did not stop"
 h delete c1
 
 # run without --console-socket: husk keeps the master and copies it to its stdout.

@@ -93,7 +93,7 @@ if ((EUID == 0)) && command -v unshare >/dev/null; then
 	unshare --mount --propagation private sleep 300 &
 	other=$!
 	defer "kill $other 2>/dev/null; wait $other 2>/dev/null || true"
-	wait_until 30 test "$(readlink /proc/$other/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ||
+	wait_until 30 in_other_ns "$other" mnt ||
 		fail "unshare did not give $other a mount namespace"
 	a=$("$husk" limits --json --pid "$other" | jq -c '[.cgroup_version, .memory.max.state, .memory.max.source, .cpu.quota.state]')
 	b=$("$husk" limits --json --pid $$ | jq -c '[.cgroup_version, .memory.max.state, .memory.max.source, .cpu.quota.state]')

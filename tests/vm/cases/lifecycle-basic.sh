@@ -24,7 +24,8 @@ assert_eq created "$(h state c1 | jq -r .status)" "status after create"
 h start c1
 assert_eq running "$(h state c1 | jq -r .status)" "status after start"
 h kill c1 KILL
-wait_until 30 test "$(h state c1 | jq -r .status)" = stopped || fail "c1 did not stop"
+stopped() { [[ "$(h state c1 | jq -r .status)" == stopped ]]; }
+wait_until 30 stopped || fail "c1 did not stop"
 h delete c1
 assert_eq "" "$(h list -q)" "list after delete"
 
