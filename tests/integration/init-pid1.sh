@@ -27,7 +27,7 @@ start_pid1() {
 	unshare -fp --mount-proc "$init" "$@" >"$out" 2>&1 &
 	UNSHARE_PID=$!
 	INIT_PID=
-	wait_until 5 find_init || fail "husk-init did not start in the pid namespace"
+	wait_until 30 find_init || fail "husk-init did not start in the pid namespace"
 	defer "kill -KILL $INIT_PID 2>/dev/null || true"
 }
 find_init() {
@@ -61,10 +61,10 @@ assert_eq 1 "$(pid1 --bogus-option -- true 2>/dev/null)" "unknown option"
 
 echo "# signals are forwarded to the child"
 start_pid1 "$tmp/sig" -- "$probe" signals
-wait_until 5 grep -q ready "$tmp/sig" || fail "probe not ready: $(<"$tmp/sig")"
+wait_until 30 grep -q ready "$tmp/sig" || fail "probe not ready: $(<"$tmp/sig")"
 for s in USR1 HUP WINCH USR2 INT; do
 	kill -"$s" "$INIT_PID"
-	wait_until 5 grep -qx "$s" "$tmp/sig" || fail "SIG$s not forwarded: $(<"$tmp/sig")"
+	wait_until 30 grep -qx "$s" "$tmp/sig" || fail "SIG$s not forwarded: $(<"$tmp/sig")"
 done
 kill -TERM "$INIT_PID"
 finish_pid1
@@ -73,15 +73,15 @@ grep -qx TERM "$tmp/sig" || fail "SIGTERM not forwarded: $(<"$tmp/sig")"
 
 echo "# -g: signals go to the child's process group"
 start_pid1 "$tmp/grp" -g -- sh -c "trap '' USR1; '$probe' signals & wait"
-wait_until 5 grep -q ready "$tmp/grp" || fail "probe not ready: $(<"$tmp/grp")"
+wait_until 30 grep -q ready "$tmp/grp" || fail "probe not ready: $(<"$tmp/grp")"
 kill -USR1 "$INIT_PID"
-wait_until 5 grep -qx USR1 "$tmp/grp" || fail "SIGUSR1 did not reach the process group: $(<"$tmp/grp")"
+wait_until 30 grep -qx USR1 "$tmp/grp" || fail "SIGUSR1 did not reach the process group: $(<"$tmp/grp")"
 kill -TERM "$INIT_PID"
 finish_pid1
 
 echo "# grace period: a child that ignores SIGTERM gets SIGKILL"
 start_pid1 "$tmp/grace" -t 300ms -- "$probe" ignore-term
-wait_until 5 grep -q ready "$tmp/grace" || fail "probe not ready: $(<"$tmp/grace")"
+wait_until 30 grep -q ready "$tmp/grace" || fail "probe not ready: $(<"$tmp/grace")"
 kill -TERM "$INIT_PID"
 finish_pid1
 assert_eq 137 "$RC" "exit status after the grace period"

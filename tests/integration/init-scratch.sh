@@ -25,7 +25,7 @@ unshare -fp chroot "$root" /husk-init -w 2 -t 2s -- /busybox sh -c 'echo up $HUS
 up=$!
 defer "kill -KILL \$(cat /proc/$up/task/$up/children 2>/dev/null) 2>/dev/null || true"
 started() { [[ $(grep -c '^up ' "$root/out") == 2 ]]; }
-wait_until 10 started || fail "workers did not start: $(<"$root/out")"
+wait_until 30 started || fail "workers did not start: $(<"$root/out")"
 kill -TERM "$(awk '{ print $1 }' "/proc/$up/task/$up/children")"
 rc=0
 wait "$up" || rc=$?

@@ -37,6 +37,6 @@ bash -c '"$1" -p TERM -- "$2" signals >"$3" 2>&1 & echo $! >"$4"; sleep 0.5' _ "
 pd=$(<"$tmp/pdeath.pid")
 defer "kill -KILL \$(cat /proc/$pd/task/$pd/children 2>/dev/null) $pd 2>/dev/null || true"
 gone() { ! kill -0 "$pd" 2>/dev/null; }
-wait_until 10 gone || fail "husk-init still runs after its parent died: $(<"$tmp/pdeath")"
+wait_until 30 gone || fail "husk-init still runs after its parent died: $(<"$tmp/pdeath")"
 grep -qx TERM "$tmp/pdeath" || fail "the command did not get SIGTERM: $(<"$tmp/pdeath")"
 echo "ok"

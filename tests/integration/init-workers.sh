@@ -59,7 +59,7 @@ export HUSK_CPU_LIMIT=4
 init_pid=$!
 defer "kill -KILL \$(cat /proc/$init_pid/task/$init_pid/children 2>/dev/null) $init_pid 2>/dev/null || true"
 running() { [[ -e $tmp/w0 && -e $tmp/w1 && $(jq -r .running "$tmp/state.json" 2>/dev/null) == 2 ]]; }
-wait_until 10 running || fail "2 workers did not start: $(ls "$tmp"), $(cat "$tmp/err")"
+wait_until 30 running || fail "2 workers did not start: $(ls "$tmp"), $(cat "$tmp/err")"
 share=$((256 * 1024 * 1024 / 2))
 assert_eq "2 $((share * 9 / 10)) $share" "$(<"$tmp/w0")" "worker 0's environment"
 assert_eq "$(<"$tmp/w0")" "$(<"$tmp/w1")" "worker 1's environment"
@@ -73,7 +73,7 @@ echo "# a dead worker is restarted"
 w0=$(jq -r '.workers[0].pid' "$tmp/state.json")
 kill -KILL "$w0"
 restarted() { [[ $(jq -r '.workers[0].restarts' "$tmp/state.json") == 1 && $(jq -r .running "$tmp/state.json") == 2 ]]; }
-wait_until 10 restarted || fail "worker 0 was not restarted: $(cat "$tmp/state.json")"
+wait_until 30 restarted || fail "worker 0 was not restarted: $(cat "$tmp/state.json")"
 
 echo "# SIGTERM stops every worker; the init exits 0"
 kill -TERM "$init_pid"
