@@ -1,7 +1,7 @@
 #!/bin/bash
 # husk under containerd 1.6 and its runc shim v2 (`ctr run --runc-binary husk`): a busybox image
 # built here with umoci and imported with `ctr image import`; run in the foreground (output,
-# exit status, cgroupsPath) and detached (exec, ps, pause/resume, kill, delete), a terminal (-t),
+# exit status, cgroupsPath) and detached (exec, exec -t, ps, pause/resume, kill, delete), a terminal (-t),
 # and a missing executable whose error husk writes to the shim's JSON log and ctr shows.
 # containerd runs with its own root, state and socket under $T, stopped at exit.
 . "$(dirname "$0")/../lib.sh"
@@ -41,6 +41,10 @@ pid=$(h state bg | jq -r .pid)
 out=$(c task exec --exec-id e1 --fifo-dir "$T/fifo" bg sh -c 'echo exec says hi; exit 5' </dev/null) && rc=0 || rc=$?
 assert_eq 5 "$rc" "exit status of ctr task exec"
 assert_eq 'exec says hi' "$out" "ctr task exec output"
+# exec with a terminal (the shim hands husk exec a --console-socket).
+script -qec "${CTR[*]@Q} task exec -t --exec-id e2 --fifo-dir ${T@Q}/fifo bg sh -c 'test -t 0 && test -t 1 && echo exec-tty'" \
+	/dev/null </dev/null | tr -d '\r' >"$T/exec-tty.out" || fail "ctr task exec -t: $(cat "$T/exec-tty.out")"
+grep -q exec-tty "$T/exec-tty.out" || fail "ctr task exec -t: stdio is not a terminal: $(cat "$T/exec-tty.out")"
 c task ps bg | awk 'NR > 1 { print $1 }' | grep -qx "$pid" || fail "ctr task ps: $(c task ps bg)"
 
 c task pause bg
