@@ -48,7 +48,10 @@ mem_limit() {
 		cat "/sys/fs/cgroup/$NS/$1/memory.max"
 }
 
-cri Version 2>/dev/null | jq -e '.runtime_name == "containerd"' >/dev/null ||
+cri_up() {
+	cri Version 2>/dev/null | jq -e '.runtime_name == "containerd"' >/dev/null
+}
+wait_until 60 cri_up ||
 	fail "CRI is not serving: $(grep -m3 'failed to load plugin' "$T/cd/containerd.log")"
 
 # The pod uses the host network (no CNI here), and so the host's UTS namespace: no hostname
