@@ -1,8 +1,9 @@
 #!/bin/bash
-# husk under podman (4.3, conmon) set up by contrib/podman/containers.conf: containers from a rootfs directory
-# (--rootfs), podman's own --root/--runroot/--tmpdir under $T, the cgroupfs manager under a
-# cgroup parent of this test, file events, no network. run (output, exit status), run -d, exec,
-# stop (SIGTERM reaches the process), rm, and a missing executable whose error podman shows.
+# husk under podman (4.3, conmon) set up by contrib/podman/containers.conf: containers from a
+# rootfs directory (--rootfs), podman's own --root/--runroot/--tmpdir under $T, the cgroupfs
+# manager under a cgroup parent of this test, file events, no network. run (output, exit
+# status), run -d, exec, pause/unpause, stop (SIGTERM reaches the process), rm, and a missing
+# executable whose error podman shows.
 # This host lacks CAP_SYS_RESOURCE: podman would raise RLIMIT_NOFILE/NPROC to its defaults, so
 # the runs pass explicit --ulimit values.
 . "$(dirname "$0")/../lib.sh"
@@ -38,6 +39,10 @@ rc=0
 out=$(pm exec p1 sh -c 'echo exec says hi; exit 5' </dev/null) || rc=$?
 assert_eq 5 "$rc" "exit status of podman exec"
 assert_eq 'exec says hi' "$out" "podman exec output"
+pm pause p1 >/dev/null
+assert_eq paused "$(pm inspect p1 --format '{{.State.Status}}')" "state of p1 after podman pause"
+pm unpause p1 >/dev/null
+assert_eq running "$(pm inspect p1 --format '{{.State.Status}}')" "state of p1 after podman unpause"
 pm stop --time 20 p1 >/dev/null
 assert_eq "3 exited" "$(pm inspect p1 --format '{{.State.ExitCode}} {{.State.Status}}')" "p1 after podman stop"
 pm rm p1 >/dev/null
