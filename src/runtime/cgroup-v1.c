@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup.h"
 #include "cleanup.h"
 #include "json-util.h"
 #include "limits/limits-internal.h"
+#include "parse.h"
 
 /* The directory of the container's cgroup in controller c's v1 hierarchy. */
 static const char *v1_dir(const struct cgroup *cg, enum cgroup_ctrl c, char *buf, size_t n) {
@@ -23,21 +25,43 @@ static int write_i64(const char *dir, const char *file, int64_t v, const char *f
         return cg_writef(dir, file, field, ret_error, "%" PRIi64, v);
 }
 
+static int write_swap(const char *dir, int64_t swap, char **ret_error) {
+        int r = write_i64(dir, "memory.memsw.limit_in_bytes", swap, "linux.resources.memory.swap", ret_error);
+        if (r == -ENOENT)
+                return json_errorf(ret_error, "linux.resources.memory.swap: this kernel does not account swap "
+                                   "(no memory.memsw.limit_in_bytes: boot with swapaccount=1)"), -EOPNOTSUPP;
+        return r;
+}
+
+/* The kernel keeps memory.limit_in_bytes <= memory.memsw.limit_in_bytes at every write, so
+ * raising both (husk update) must write memsw first, lowering them the limit first; an unlimited
+ * limit without a swap value lifts memsw too (runc's fs/memory.go setMemoryAndSwap). */
+static bool swap_goes_first(const char *dir, const struct oci_memory *m, int64_t swap) {
+        _cleanup_free_ char *cur = NULL;
+        uint64_t v = 0;
+        if (!m->has_limit || m->limit == 0 || swap == 0)
+                return false;
+        if (swap == -1)
+                return true;
+        return cg_read(dir, "memory.limit_in_bytes", &cur) >= 0 && safe_atou64(cur, &v) >= 0 && v < (uint64_t) swap;
+}
+
 static int apply_memory(const struct cgroup *cg, const struct oci_memory *m, char **ret_error) {
-        char dir[4096];
+        char dir[4096], memsw[4096];
         int r;
         v1_dir(cg, CG_MEMORY, dir, sizeof dir);
+        int64_t swap = m->has_swap ? m->swap : 0;
+        if (swap == 0 && m->has_limit && m->limit == -1 &&
+            access(cg_file_path(memsw, sizeof memsw, dir, "", "memory.memsw.limit_in_bytes"), F_OK) == 0)
+                swap = -1;
+        bool first = swap_goes_first(dir, m, swap);
+        if (first && (r = write_swap(dir, swap, ret_error)) < 0)
+                return r;
         if (m->has_limit && m->limit != 0 &&
             (r = write_i64(dir, "memory.limit_in_bytes", m->limit, "linux.resources.memory.limit", ret_error)) < 0)
                 return r;
-        if (m->has_swap && m->swap != 0) {
-                r = write_i64(dir, "memory.memsw.limit_in_bytes", m->swap, "linux.resources.memory.swap", ret_error);
-                if (r == -ENOENT)
-                        return json_errorf(ret_error, "linux.resources.memory.swap: this kernel does not account swap "
-                                           "(no memory.memsw.limit_in_bytes: boot with swapaccount=1)"), -EOPNOTSUPP;
-                if (r < 0)
-                        return r;
-        }
+        if (!first && swap != 0 && (r = write_swap(dir, swap, ret_error)) < 0)
+                return r;
         if (m->has_reservation && m->reservation != 0 &&
             (r = write_i64(dir, "memory.soft_limit_in_bytes", m->reservation, "linux.resources.memory.reservation",
                            ret_error)) < 0)

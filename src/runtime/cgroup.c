@@ -197,6 +197,19 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
         return 0;
 }
 
+int cgroup_apply(const struct cgroup *cg, const struct oci_resources *res, char **ret_error) {
+        char dir[4096];
+        int r = check_served(&cg->layout, res, ret_error);
+        if (r >= 0 && cg->layout.unified)
+                r = cg_v2_enable_controllers(cg, res, ret_error);
+        if (r >= 0)
+                r = cg_v1_apply(cg, res, ret_error);
+        if (r >= 0 && cg->layout.unified)
+                r = cg_v2_apply(&cg->layout, cg_file_path(dir, sizeof dir, cg->layout.unified, cg->path, NULL),
+                                cg->unified_fd, res, ret_error);
+        return r;
+}
+
 int cgroup_open(const char *path, struct cgroup **ret) {
         _cleanup_cgroup_ struct cgroup *cg = NULL;
         const char *h[_CG_MAX + 2];

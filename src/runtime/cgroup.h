@@ -99,6 +99,9 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
 /* An existing container cgroup (for delete, kill --all, pause); -ENOENT if it is gone
  * everywhere. */
 int cgroup_open(const char *path, struct cgroup **ret);
+/* Apply res to an existing cgroup (husk update), with cgroup_create()'s checks and writers;
+ * values already there are overwritten, fields res leaves out are left as they are. */
+int cgroup_apply(const struct cgroup *cg, const struct oci_resources *res, char **ret_error);
 /* Does placing a process need writes to cgroup.procs (v1 hierarchies), or can the process be
  * born into the cgroup with clone3(CLONE_INTO_CGROUP) alone (pure v2)? */
 bool cgroup_needs_enter(const struct cgroup *cg);

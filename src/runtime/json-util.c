@@ -298,3 +298,26 @@ int json_load_text(const char *text, size_t len, const char *name, json_t **ret,
         *ret = j;
         return 0;
 }
+
+int json_dump_text(json_t *j, char **ret) {
+        static const char mark[] = "\"\\u0001u64:";     /* how json_dumps writes U64_MARK */
+        _cleanup_free_ char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (!text)
+                return -ENOMEM;
+        /* Undo json_load_text()'s rewrite: "\u0001u64:<digits>" back to the bare number. */
+        char *o = text;
+        for (const char *i = text; *i;) {
+                size_t k = strlen(mark);
+                if (strncmp(i, mark, k) == 0 && strspn(i + k, "0123456789") > 0 &&
+                    i[k + strspn(i + k, "0123456789")] == '"') {
+                        size_t d = strspn(i + k, "0123456789");
+                        memmove(o, i + k, d);
+                        o += d;
+                        i += k + d + 1;
+                } else
+                        *o++ = *i++;
+        }
+        *o = '\0';
+        *ret = TAKE_PTR(text);
+        return 0;
+}

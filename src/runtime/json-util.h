@@ -36,5 +36,8 @@ int json_get_array(json_t *obj, const char *key, const char *path, bool required
  * 18446744073709551615 for "unlimited" in rlimits and resources) are kept so that json_get_uint64
  * reads them; every other getter rejects them as out of range. */
 int json_load_text(const char *text, size_t len, const char *name, json_t **ret, char **err);
+/* The inverse of json_load_text(): j as indented JSON text (keys in order), with the integers
+ * above INT64_MAX that json_load_text() kept written back as plain numbers. */
+int json_dump_text(json_t *j, char **ret);
 /* Read a uint64 from a JSON value directly (array members); path names the value itself. */
 int json_value_uint64(json_t *v, const char *path, uint64_t *ret, char **err);
