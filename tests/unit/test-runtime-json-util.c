@@ -150,3 +150,20 @@ Test(json_util, paths) {
         cr_expect_str_eq(json_path_key(buf, sizeof buf, "linux", "namespaces"), "linux.namespaces");
         cr_expect_str_eq(json_path_index(buf, sizeof buf, "mounts", 2), "mounts[2]");
 }
+
+Test(json_util, dump_text_writes_big_integers_back) {
+        const char *text = "{\"max\": 18446744073709551615, \"s\": \"\\u0001u64:\", \"n\": -1, \"o\": {\"k\": 7}}";
+        json_t *j = load(text), *again = NULL;
+        char *out = NULL, *err = NULL;
+        cr_assert_eq(json_dump_text(j, &out), 0);
+        cr_expect(strstr(out, "\"max\": 18446744073709551615"), "got '%s'", out);
+        cr_expect(strstr(out, "\"s\": \"\\u0001u64:\""), "a mark without digits stays a string: '%s'", out);
+        cr_assert_eq(json_load_text(out, strlen(out), "out.json", &again, &err), 0, "%s", err);
+        uint64_t v = 0;
+        cr_expect_eq(json_get_uint64(again, "max", "", true, &v, NULL), 1);
+        cr_expect_eq(v, UINT64_MAX);
+        cr_expect(json_equal(j, again), "the round trip changes nothing");
+        free(out);
+        json_decref(again);
+        json_decref(j);
+}
