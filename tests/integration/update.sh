@@ -4,7 +4,8 @@
 # file or stdin) and the per-field flags, merged field by field into the config copy in the state
 # directory (a later update keeps what an earlier one set). Raising and lowering memory with
 # memory+swap works in either order the kernel requires. Bad input names the field, exits 1 and
-# changes nothing; a stopped or unknown container is refused.
+# changes nothing; a paused or created container takes updates, a stopped or unknown one is
+# refused.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/cgroup-lib.sh"
 
@@ -90,6 +91,21 @@ expect_fail 'linux.resources.pids.limit: must be an integer' h update --resource
 assert_eq 42 "$(pids_max)" "pids.max after bad updates"
 expect_fail "container 'nope' does not exist" h update --pids-limit 5 nope </dev/null
 expect_fail 'expects exactly one container id' h update --pids-limit 5 </dev/null
+
+# a paused container and a created one take updates too
+h pause u || fail "pause u"
+h update --pids-limit 43 u </dev/null || fail "update of a paused container"
+assert_eq 43 "$(pids_max)" "pids.max after updating a paused container"
+h resume u || fail "resume u"
+cg_bundle c sleep 300
+h create -b "$T/c" c </dev/null >/dev/null 2>&1 || fail "create c"
+h update --memory 32M c </dev/null || fail "update of a created container"
+if [[ -n $v1 ]]; then
+	assert_eq 33554432 "$(<"$(cg_dir memory c)/memory.limit_in_bytes")" "memory limit of the created container"
+else
+	assert_eq 33554432 "$(<"$(cg_dir "" c)/memory.max")" "memory limit of the created container"
+fi
+h delete --force c || fail "delete c"
 
 # a stopped container is refused
 cg_bundle s true
