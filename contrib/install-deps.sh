@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   meson ninja-build pkg-config gcc clang scdoc
+  # fuzzing and sanitizers with clang: libFuzzer, ASan, UBSan runtimes (tests/fuzz)
+  libclang-rt-14-dev
   libseccomp-dev libcap-dev libmnl-dev libjansson-dev libsystemd-dev libcriterion-dev
   musl-tools
   # demo rootfs and test tools
