@@ -5,10 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash contrib/install-deps.sh
+bash contrib/build.sh
 builddir=${BUILDDIR:-build}
-[ -d "$builddir" ] || meson setup "$builddir"
-meson compile -C "$builddir"
 
 husk=$(realpath "$builddir/src/cli/husk")
 "$husk" --version

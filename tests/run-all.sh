@@ -5,10 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash contrib/install-deps.sh
+bash contrib/build.sh
 builddir=${BUILDDIR:-build}
-[ -d "$builddir" ] || meson setup "$builddir"
-meson compile -C "$builddir"
 meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@"
 
 # In CI (HUSK_TESTS_MUST_RUN=1), or with HUSK_SANITIZE_CI=1 (=0 turns it off): the unit and host
