@@ -29,6 +29,7 @@ jq '.terminal = true | .consoleSize = {"height": 21, "width": 77} | .args = ["sh
 	"$T/proc.json" >"$T/tty.json"
 "$RECVTTY" "$T/tty.sock" >"$T/tty.out" 2>"$T/recvtty.err" &
 recv=$!
+defer "grep -qs recvtty /proc/$recv/cmdline && kill $recv || true"
 defer "kill $recv 2>/dev/null; wait $recv 2>/dev/null || true"
 wait_until 20 test -S "$T/tty.sock" || fail "recvtty did not listen"
 h exec --process "$T/tty.json" --detach --pid-file "$T/tty.pid" --console-socket "$T/tty.sock" exec-p1 \

@@ -50,6 +50,7 @@ h delete s1
 # --pidfd-socket: the caller gets a pidfd of the init (the receiver prints the payload name).
 "$HUSK_BUILD_DIR/tests/helpers/recvtty" "$T/pidfd.sock" >/dev/null 2>"$T/pidfd.err" &
 recv=$!
+defer "grep -qs recvtty /proc/$recv/cmdline && kill $recv || true"
 wait_until 20 test -S "$T/pidfd.sock" || fail "recvtty did not listen"
 h create -b "$T/waiter" --pidfd-socket "$T/pidfd.sock" s2 >/dev/null 2>&1 </dev/null || fail "create --pidfd-socket"
 wait "$recv" || true

@@ -14,6 +14,7 @@ JQ='.process.terminal = true
 
 "$RECVTTY" "$T/tty.sock" >"$T/tty.out" 2>"$T/recvtty.err" &
 recv=$!
+defer "grep -qs recvtty /proc/$recv/cmdline && kill $recv || true"
 defer "kill $recv 2>/dev/null; wait $recv 2>/dev/null || true"
 wait_until 20 test -S "$T/tty.sock" || fail "recvtty did not listen"
 h create -b "$T/tty" --console-socket "$T/tty.sock" c1 >/dev/null 2>"$T/c1.err" </dev/null ||
