@@ -121,21 +121,33 @@ static int mode_fds(void) {
         return 0;
 }
 
-static int mode_orphan_ppid(void) {
+/* Fork a child that outlives us and ignores SIGTERM (the init sends it once we are gone).
+ * Returns 0 in the child, which closes *ret_ready once it is set up; in the parent, waits for
+ * that (EOF on the pipe) and returns 1, or -1 on error. */
+static int fork_orphan(int *ret_ready) {
         int p[2];
         char c;
         if (pipe(p) < 0)
-                return 1;
+                return -1;
         pid_t pid = fork();
         if (pid < 0)
-                return 1;
+                return -1;
         if (pid > 0) {
                 close(p[1]);
-                return read(p[0], &c, 1) == 0 ? 0 : 1; /* EOF: the child is ready */
+                return read(p[0], &c, 1) == 0 ? 1 : -1;
         }
-        signal(SIGTERM, SIG_IGN); /* the init sends it once our parent is gone */
+        signal(SIGTERM, SIG_IGN);
         close(p[0]);
-        close(p[1]);
+        *ret_ready = p[1];
+        return 0;
+}
+
+static int mode_orphan_ppid(void) {
+        int ready;
+        int r = fork_orphan(&ready);
+        if (r != 0)
+                return r > 0 ? 0 : 1;
+        close(ready);
         pid_t parent = getppid();
         for (int i = 0; i < 500 && getppid() == parent; i++)
                 sleep_ms(10);
@@ -144,25 +156,16 @@ static int mode_orphan_ppid(void) {
 }
 
 static int mode_daemon(const char *file) {
-        int p[2];
-        char c;
-        if (pipe(p) < 0)
-                return 1;
-        pid_t pid = fork();
-        if (pid < 0)
-                return 1;
-        if (pid > 0) {
-                close(p[1]);
-                return read(p[0], &c, 1) == 0 ? 0 : 1; /* EOF: the daemon is set up */
-        }
-        signal(SIGTERM, SIG_IGN);
+        int ready;
+        int r = fork_orphan(&ready);
+        if (r != 0)
+                return r > 0 ? 0 : 1;
         FILE *f = fopen(file, "we");
         if (!f)
                 _exit(1);
         fprintf(f, "%d\n", (int) getpid());
         fclose(f);
-        close(p[0]);
-        close(p[1]);
+        close(ready);
         for (;;)
                 pause();
         return 0;
