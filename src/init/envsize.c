@@ -14,6 +14,31 @@
 #define NODE_HEAP_RATIO 0.75
 #define JVM_RAM_PERCENTAGE "75.0"
 
+/* A ratio as a whole percentage (0.9 -> 90), so messages need no floating-point printf. */
+static unsigned percent(double ratio) {
+        return (unsigned) (ratio * 100 + 0.5);
+}
+
+const char *format_fixed(double v, unsigned decimals, char *buf, size_t n) {
+        static const unsigned scale[] = { 1, 10, 100, 1000 };
+        if (decimals >= ELEMENTSOF(scale))
+                decimals = ELEMENTSOF(scale) - 1;
+        bool neg = v < 0;
+        double a = neg ? -v : v;
+        if (!(a < 1e15)) {              /* NaN, infinity, or beyond what a long long holds */
+                snprintf(buf, n, "%s", a != a ? "nan" : neg ? "-inf" : "inf");
+                return buf;
+        }
+        unsigned long long x = (unsigned long long) (a * scale[decimals] + 0.5);
+        neg = neg && x > 0;
+        if (decimals == 0)
+                snprintf(buf, n, "%s%llu", neg ? "-" : "", x);
+        else
+                snprintf(buf, n, "%s%llu.%0*llu", neg ? "-" : "", x / scale[decimals], (int) decimals,
+                         x % scale[decimals]);
+        return buf;
+}
+
 const char *format_bytes(uint64_t v, char *buf, size_t n) {
         static const char units[] = "KMGTPE";
         if (v < 1024) {
@@ -27,10 +52,11 @@ const char *format_bytes(uint64_t v, char *buf, size_t n) {
                 d /= 1024;
                 u++;
         }
-        if (d == (double) (uint64_t) d)
-                snprintf(buf, n, "%llu%c", (unsigned long long) d, units[u]);
-        else
-                snprintf(buf, n, "%.1f%c", d, units[u]);
+        size_t len = strlen(format_fixed(d, d == (double) (uint64_t) d ? 0 : 1, buf, n));
+        if (len + 1 < n) {
+                buf[len] = units[u];
+                buf[len + 1] = '\0';
+        }
         return buf;
 }
 
@@ -102,7 +128,7 @@ static int plan_cpu(struct env_plan *p, const struct husk_limits_snapshot *s,
         char cpus[32], count[16], why[128];
         int r;
 
-        snprintf(cpus, sizeof cpus, "%.2f", s->cpus);
+        format_fixed(s->cpus, 2, cpus, sizeof cpus);
         snprintf(count, sizeof count, "%u", n);
         snprintf(why, sizeof why, "%s CPUs (bound by %s), rounded %s", cpus,
                  husk_cpu_bound_to_string(s->cpus_bound_by), o->rounding == HUSK_ROUND_CEIL ? "up" : "down");
@@ -157,20 +183,20 @@ static int plan_memory(struct env_plan *p, const struct husk_limits_snapshot *s,
         if (r < 0)
                 return r;
         snprintf(v, sizeof v, "%llu", (unsigned long long) heap);
-        r = plan_add(p, o, env, v, "GOMEMLIMIT", "%.0f%% of the memory limit %s = %s",
-                     HUSK_HEAP_RATIO_DEFAULT * 100, b1, b2);
+        r = plan_add(p, o, env, v, "GOMEMLIMIT", "%u%% of the memory limit %s = %s",
+                     percent(HUSK_HEAP_RATIO_DEFAULT), b1, b2);
         if (r < 0)
                 return r;
         snprintf(v, sizeof v, "0x%llx", (unsigned long long) heap);
-        r = plan_add(p, o, env, v, "DOTNET_GCHeapHardLimit", "%.0f%% of the memory limit %s = %s (hex, as .NET reads it)",
-                     HUSK_HEAP_RATIO_DEFAULT * 100, b1, b2);
+        r = plan_add(p, o, env, v, "DOTNET_GCHeapHardLimit", "%u%% of the memory limit %s = %s (hex, as .NET reads it)",
+                     percent(HUSK_HEAP_RATIO_DEFAULT), b1, b2);
         if (r < 0)
                 return r;
 
         static const char *const node_markers[] = { "--max-old-space-size", NULL };
         char flag[64], why[128];
         snprintf(flag, sizeof flag, "--max-old-space-size=%llu", (unsigned long long) (node >> 20));
-        snprintf(why, sizeof why, "appended: %.0f%% of the memory limit %s, in MiB", NODE_HEAP_RATIO * 100, b1);
+        snprintf(why, sizeof why, "appended: %u%% of the memory limit %s, in MiB", percent(NODE_HEAP_RATIO), b1);
         return plan_append(p, o, env, "NODE_OPTIONS", node_markers, flag, why);
 }
 

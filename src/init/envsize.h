@@ -44,3 +44,7 @@ int env_plan_apply(const struct env_plan *p, char *const *env, int index, char *
 
 /* 268435456 -> "256M", 1610612736 -> "1.5G": for messages. */
 const char *format_bytes(uint64_t v, char *buf, size_t n);
+
+/* printf("%.*f", decimals, v) for decimals <= 3 (1.5 -> "1.50"), rounding half up, without the
+ * floating-point conversion of printf: that alone is 5 KB of the static musl husk-init. */
+const char *format_fixed(double v, unsigned decimals, char *buf, size_t n);

@@ -65,8 +65,9 @@ static int print_env(const struct init_args *a) {
         if (r < 0)
                 return log_error_errno(r, "cannot size the environment: %m"), EXIT_FAILURE;
 
-        dprintf(STDOUT_FILENO, "# cgroup %s; cpu %.2f (bound by %s)\n", husk_cgroup_version_to_string(snap.version), snap.cpus,
-               husk_cpu_bound_to_string(snap.cpus_bound_by));
+        char cpus[32];
+        dprintf(STDOUT_FILENO, "# cgroup %s; cpu %s (bound by %s)\n", husk_cgroup_version_to_string(snap.version),
+                format_fixed(snap.cpus, 2, cpus, sizeof cpus), husk_cpu_bound_to_string(snap.cpus_bound_by));
         print_limit("cpu.max quota (us per period)", &snap.cpu_quota, false);
         print_limit("memory.max", &snap.memory_max, true);
         print_limit("memory.high", &snap.memory_high, true);

@@ -47,7 +47,7 @@ static void plan_count(struct plan *p, const struct husk_limits_snapshot *s, con
         if (a->workers_auto) {
                 p->cpu_workers = husk_cpu_workers(s, a->rounding, 1);
                 p->workers = p->cpu_workers;
-                WHY("cpu %.2f (%s) %s -> %u", s->cpus, husk_cpu_bound_to_string(s->cpus_bound_by),
+                WHY("cpu %s (%s) %s -> %u", format_fixed(s->cpus, 2, b1, sizeof b1), husk_cpu_bound_to_string(s->cpus_bound_by),
                     cpu_rounding_to_string(a->rounding), p->cpu_workers);
         } else {
                 p->workers = a->workers;

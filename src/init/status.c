@@ -63,7 +63,9 @@ static void format_plan(struct jbuf *j, const struct pool *s) {
         const struct plan *p = &s->plan;
         jb_printf(j, "\"plan\":{\"workers\":%u,\"why\":", p->workers);
         jb_string(j, p->why);
-        jb_printf(j, ",\"cpus\":%.3f,\"cpu_bound_by\":\"%s\"", p->cpus, husk_cpu_bound_to_string(p->share.cpus_bound_by));
+        char cpus[32];
+        jb_printf(j, ",\"cpus\":%s,\"cpu_bound_by\":\"%s\"", format_fixed(p->cpus, 3, cpus, sizeof cpus),
+                  husk_cpu_bound_to_string(p->share.cpus_bound_by));
         if (p->memory != HUSK_UNLIMITED)
                 jb_printf(j, ",\"memory\":%llu,\"heap_goal\":%llu", (unsigned long long) p->memory,
                           (unsigned long long) p->heap_goal);

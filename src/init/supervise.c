@@ -28,7 +28,8 @@ static void describe_change(const struct plan *old, const struct plan *new, char
         char a[32], b[32];
         size_t pos = 0;
         if (old->cpus != new->cpus)
-                pos += (size_t) snprintf(buf, n, "cpu %.2f -> %.2f", old->cpus, new->cpus);
+                pos += (size_t) snprintf(buf, n, "cpu %s -> %s", format_fixed(old->cpus, 2, a, sizeof a),
+                                         format_fixed(new->cpus, 2, b, sizeof b));
         if (old->memory != new->memory && pos < n)
                 snprintf(buf + pos, n - pos, "%smemory %s -> %s", pos ? ", " : "",
                          old->memory == HUSK_UNLIMITED ? "max" : format_bytes(old->memory, a, sizeof a),
