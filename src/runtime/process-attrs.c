@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "json-util.h"
+#include "paths.h"
 #include "process-attrs.h"
 #include "process-internal.h"
 
@@ -147,14 +149,27 @@ static int set_ids(const struct oci_user *u, char **err) {
         return 0;
 }
 
+/* chdir to process.cwd, resolved inside the container's "/" without following magic links: a
+ * cwd of /proc/self/fd/N must not land in a directory a runtime fd left open, outside the
+ * container (CVE-2024-21626). getcwd(3) then fails with ENOENT if the cwd is still not reachable
+ * from "/" (runc's check after its fix). Returns 1 when root was refused (EACCES/EPERM: NFS,
+ * idmapped mounts) so the caller retries with the user's ids. */
 static int change_dir(const char *cwd, bool as_user, char **err) {
-        if (chdir(cwd) == 0)
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -EBADF;
+        char buf[PATH_MAX];
+        int r = root < 0 ? -errno : path_open_in_root(root, cwd, 0, &fd);
+
+        if (r >= 0 && fchdir(fd) < 0)
+                r = -errno;
+        if (r >= 0 && !getcwd(buf, sizeof buf) && errno == ENOENT)
+                return json_errorf(err, "process.cwd: \"%s\" is outside the container", cwd), -EXDEV;
+        if (r >= 0)
                 return 0;
-        int e = errno;
-        if (!as_user && (e == EACCES || e == EPERM))
-                return 1;       /* retry once the ids are the user's (root may lack access on NFS/idmapped) */
-        json_errorf(err, "process.cwd: chdir to \"%s\": %s", cwd, strerror(e));
-        return -e;
+        if (!as_user && (r == -EACCES || r == -EPERM))
+                return 1;
+        json_errorf(err, "process.cwd: chdir to \"%s\": %s%s", cwd, strerror(-r),
+                    r == -ELOOP ? " (symlinks loop, or a magic link such as /proc/self/fd/N)" : "");
+        return r;
 }
 
 /* Become the configured user with the configured capabilities. PR_SET_KEEPCAPS keeps permitted
