@@ -105,7 +105,8 @@ static int load_process_file(const char *path, struct oci_process **ret, char **
         return 0;
 }
 
-/* --cap NAME ("CAP_SYS_ADMIN" or "sys_admin") into every set, as runc does. */
+/* --cap NAME ("CAP_SYS_ADMIN" or "sys_admin") into the bounding, effective, permitted and ambient
+ * sets, as runc >= 1.1.2 does. */
 static int add_cap(struct oci_capabilities *caps, const char *name, char **ret_error) {
         char lower[64];
         snprintf(lower, sizeof lower, "%s%s", startswith(name, "CAP_") || startswith(name, "cap_") ? "" : "cap_", name);
@@ -118,7 +119,8 @@ static int add_cap(struct oci_capabilities *caps, const char *name, char **ret_e
         caps->bounding |= bit;
         caps->effective |= bit;
         caps->permitted |= bit;
-        caps->inheritable |= bit;
+        /* Never inheritable (CVE-2022-29162: a file with inheritable file caps would gain it on
+         * execve); ambient, which needs inheritable, only takes effect if the spec had it there. */
         caps->ambient |= bit;
         return 0;
 }
