@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
- * Re-exec from a sealed memfd (see exe-seal.h). */
+ * Re-exec from a read-only or sealed view of the binary (see exe-seal.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,17 +26,97 @@
 
 extern char **environ;
 
-bool exe_is_sealed(void) {
-        _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return false;
+/* A write-sealed memfd, or a file of a read-only overlayfs mount: neither can be opened for
+ * writing, and a container cannot remount an overlay of another mount namespace. */
+static bool fd_is_sealed(int fd) {
         int seals = fcntl(fd, F_GET_SEALS);
-        return seals >= 0 && (seals & SEALS) == SEALS;
+        if (seals >= 0 && (seals & SEALS) == SEALS)
+                return true;
+        struct statfs sf;
+        return fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_SUPER_MAGIC && (sf.f_flags & ST_RDONLY);
 }
 
-int exe_seal_reexec(char **argv) {
-        if (exe_is_sealed())
-                return 0;
+bool exe_is_sealed(void) {
+        _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+        return fd >= 0 && fd_is_sealed(fd);
+}
+
+/* s with overlayfs's layer separator ':' and its escape '\' escaped, into buf. */
+static int escape_layer(const char *s, char *buf, size_t size) {
+        size_t n = 0;
+        for (; *s; s++) {
+                if (n + 3 > size)
+                        return -ENAMETOOLONG;
+                if (*s == ':' || *s == '\\')
+                        buf[n++] = '\\';
+                buf[n++] = *s;
+        }
+        buf[n] = '\0';
+        return 0;
+}
+
+/* An empty tmpfs mounted nowhere: the second layer the overlay needs. */
+static int empty_tmpfs(void) {
+        _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return -errno;
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID |
+                          MOUNT_ATTR_NOEXEC);
+        return mnt < 0 ? -errno : mnt;
+}
+
+/* The binary through a read-only overlayfs over its directory that is mounted nowhere (fsmount(2)
+ * without move_mount(2)), as runc 1.2 does: no copy, the page cache is shared, and unlike a
+ * read-only bind mount it has no writable layer anyone could remount. Without an upper layer
+ * overlayfs wants two lower ones: the binary's directory on top, then an empty detached tmpfs
+ * by its /proc/self/fd path (accepted by recent kernels; where it is not, the caller falls back
+ * to the memfd copy). Returns an O_PATH fd. */
+static int open_overlay(void) {
+        char exe[PATH_MAX], dir[2 * PATH_MAX], lower[2 * PATH_MAX + 64];
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n <= 0)
+                return n < 0 ? -errno : -ENOENT;
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (exe[0] != '/' || !slash || strstr(exe, " (deleted)"))
+                return -ENOENT;         /* not a path overlayfs could take */
+        *slash = '\0';
+        int r = escape_layer(slash == exe ? "/" : exe, dir, sizeof dir);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int empty = empty_tmpfs();
+        if (empty < 0)
+                return empty;
+        snprintf(lower, sizeof lower, "%s:/proc/self/fd/%d", dir, empty);
+
+        _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return -errno;
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir", lower, 0) < 0)
+                return -errno;
+        /* Inode numbers do not matter here; xino would only log about differing filesystems. */
+        (void) fsconfig(fs, FSCONFIG_SET_STRING, "xino", "off", 0);
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV |
+                                          MOUNT_ATTR_NOSUID);
+        if (mnt < 0)
+                return -errno;
+        int fd = openat(mnt, slash + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (!fd_is_sealed(fd)) {
+                safe_close(fd);
+                return -EROFS;
+        }
+        return fd;
+}
+
+/* A copy of the binary in a memfd, sealed against writes (runc's cloned_binary before 1.2). */
+static int open_memfd_copy(void) {
         _cleanup_close_ int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         if (src < 0)
                 return -errno;
@@ -53,6 +140,17 @@ int exe_seal_reexec(char **argv) {
         }
         if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
                 return -errno;
-        syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
+        return TAKE_FD(mfd);
+}
+
+int exe_seal_reexec(char **argv) {
+        if (exe_is_sealed())
+                return 0;
+        _cleanup_close_ int fd = open_overlay();
+        if (fd < 0)
+                fd = open_memfd_copy();
+        if (fd < 0)
+                return fd;
+        syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
         return -errno;
 }

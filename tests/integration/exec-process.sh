@@ -1,7 +1,7 @@
 #!/bin/bash
 # husk exec as containerd's shim calls it (--process FILE --detach --pid-file F --console-socket S),
 # -t relayed by husk itself, --process errors, exec into a created container, and the exec
-# command running from a sealed memfd copy of husk (CVE-2019-5736).
+# command running from a sealed view of husk (CVE-2019-5736).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
 lc_setup
@@ -46,13 +46,15 @@ h exec -t exec-p1 sh -c 'test -t 1 && echo relayed' </dev/null | tr -d '\r' >"$T
 	fail "exec -t: status $?"
 grep -qx relayed "$T/relay.txt" || fail "exec -t relay: $(cat "$T/relay.txt")"
 
-# The exec command itself runs from a sealed memfd, never the husk file on disk.
+# The exec command itself runs from a sealed view of husk (a read-only overlayfs mounted nowhere,
+# or a sealed memfd), never the husk file on disk.
 "$HUSK" --root "$ROOT" exec exec-p1 /probe sleep 30 </dev/null >/dev/null 2>&1 &
 epid=$!
-memfd_exe() { [[ $(readlink "/proc/$epid/exe") == /memfd:husk* ]]; }
-wait_until 20 memfd_exe || true
+sealed_exe() { local e; e=$(readlink "/proc/$epid/exe"); [[ $e == "/${HUSK##*/}" || $e == /memfd:husk* ]]; }
+wait_until 20 sealed_exe || true
 exe=$(readlink "/proc/$epid/exe")
-[[ $exe == /memfd:husk* ]] || fail "husk exec runs $exe, not a sealed memfd"
+[[ $exe == "/${HUSK##*/}" || $exe == /memfd:husk* ]] || fail "husk exec runs $exe, not a sealed view of husk"
+(echo overwrite >>"/proc/$epid/exe") 2>/dev/null && fail "/proc/$epid/exe of husk exec is writable"
 kill "$epid"
 wait "$epid" 2>/dev/null || true
 

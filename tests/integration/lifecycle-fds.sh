@@ -1,7 +1,8 @@
 #!/bin/bash
 # No fd of husk or of its caller reaches the container process unless passed on purpose
 # (--preserve-fds N, socket activation with LISTEN_FDS); the container's setup process runs from
-# a sealed memfd copy of husk (CVE-2019-5736), so /proc/<pid>/exe cannot be written;
+# a view of husk that cannot be written (CVE-2019-5736: a detached read-only overlayfs or a
+# sealed memfd copy), so /proc/<pid>/exe cannot be written;
 # --pidfd-socket hands out a pidfd of the init.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
@@ -31,16 +32,17 @@ grep -qx "env=LISTEN_PID=1" "$T/f6.out" || fail "LISTEN_PID in the container: $(
 LISTEN_FDS=2 LISTEN_PID=1 h run -b "$T/fds" f7 3</dev/null 4</dev/null </dev/null >"$T/f7.out"
 assert_eq "0 1 2" "$(grep '^fd=' "$T/f7.out" | cut -d= -f2 | xargs)" "fds with another process's LISTEN_FDS"
 
-# The process waiting for start runs husk from a write-sealed memfd, not the file on disk.
+# The process waiting for start runs husk from a view that cannot be written (the binary through
+# a read-only overlayfs mounted nowhere, or a write-sealed memfd copy), not the file on disk.
 lc_bundle waiter /probe sleep 300
 h create -b "$T/waiter" s1 >/dev/null 2>&1 </dev/null || fail "create s1"
 pid=$(lc_field s1 pid)
 exe=$(readlink "/proc/$pid/exe")
-[[ $exe == /memfd:husk* ]] || fail "the setup process runs $exe, not a sealed memfd"
+[[ $exe == "/${HUSK##*/}" || $exe == /memfd:husk* ]] || fail "the setup process runs $exe, not a sealed view of husk"
 if (echo overwrite >>"/proc/$pid/exe") 2>/dev/null; then
 	fail "/proc/$pid/exe of the setup process is writable"
 fi
-cmp -s "$HUSK" "/proc/$pid/exe" || fail "the memfd is not a copy of husk"
+cmp -s "$HUSK" "/proc/$pid/exe" || fail "the sealed view is not husk"
 for fd in /proc/$pid/fd/*; do
 	t=$(readlink "$fd")
 	[[ $t != "$HUSK" ]] || fail "the setup process holds the husk binary open ($fd)"
