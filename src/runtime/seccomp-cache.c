@@ -4,6 +4,7 @@
  * Entry file <dir>/<32 hex digits>.bpf:
  *   "HUSKBPF1" | u32 key length | key | u32 skipped length | skipped names, '\n'-separated |
  *   u32 instruction count | struct sock_filter[count]          (native byte order) */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -155,6 +157,8 @@ int seccomp_cache_load(const char *dir, const char *key, struct sock_filter **re
         if (!prog || split_names(sk, nsk, &skipped) < 0)
                 return -ENOMEM;
         memcpy(prog, bpf, (size_t) nbpf * sizeof *prog);
+        /* A hit makes the entry the most recently used one for seccomp_cache_prune(). */
+        (void) futimens(fd, NULL);
         *ret_bpf = TAKE_PTR(prog);
         *ret_n = nbpf;
         *ret_skipped = TAKE_PTR(skipped);
@@ -213,7 +217,86 @@ int seccomp_cache_store(const char *dir, const char *key, const struct sock_filt
                 r = write_field(fd, bpf, (uint32_t) n, sizeof *bpf);
         if (r >= 0 && rename(tmp, path) < 0)
                 r = -errno;
-        if (r < 0)
+        if (r < 0) {
                 (void) unlink(tmp);
-        return r;
+                return r;
+        }
+        (void) seccomp_cache_prune(dir, SECCOMP_CACHE_MAX_ENTRIES, SECCOMP_CACHE_MAX_BYTES);
+        return 0;
+}
+
+struct cache_entry {
+        char name[48];
+        struct timespec mtime;
+        uint64_t size;
+};
+
+/* Newest first; equal times by name, so that every pruner picks the same victims. */
+static int newest_first(const void *a, const void *b) {
+        const struct cache_entry *x = a, *y = b;
+        if (x->mtime.tv_sec != y->mtime.tv_sec)
+                return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
+        if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+                return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : -1;
+        return strcmp(x->name, y->name);
+}
+
+/* An entry's name: 32 hex digits and ".bpf"; a temp file adds ".XXXXXX" (mkostemp). */
+static bool is_entry(const char *name, bool *ret_temp) {
+        size_t n = strspn(name, "0123456789abcdef");
+        if (n != 32 || strncmp(name + n, ".bpf", 4) != 0)
+                return false;
+        *ret_temp = name[n + 4] != '\0';
+        return !*ret_temp || strlen(name + n + 4) == 7;
+}
+
+int seccomp_cache_prune(const char *dir, size_t max_entries, uint64_t max_bytes) {
+        _cleanup_free_ struct cache_entry *e = NULL;
+        size_t n = 0, cap = 0;
+        int removed = 0;
+        _cleanup_close_ int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        int dfd2 = fcntl(dfd, F_DUPFD_CLOEXEC, 3);
+        DIR *d = dfd2 >= 0 ? fdopendir(dfd2) : NULL;
+        if (!d) {
+                safe_close(dfd2);
+                return -errno;
+        }
+        time_t now = time(NULL);
+        for (struct dirent *de; (de = readdir(d));) {
+                struct stat st;
+                bool temp;
+                if (!is_entry(de->d_name, &temp) || fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                    !S_ISREG(st.st_mode))
+                        continue;
+                if (temp) {
+                        if (st.st_mtime < now - 60 && unlinkat(dfd, de->d_name, 0) >= 0)
+                                removed++;
+                        continue;
+                }
+                if (n == cap) {
+                        struct cache_entry *m = realloc(e, (cap = cap ? 2 * cap : 64) * sizeof *e);
+                        if (!m) {
+                                closedir(d);
+                                return -ENOMEM;
+                        }
+                        e = m;
+                }
+                e[n] = (struct cache_entry) { .mtime = st.st_mtim, .size = (uint64_t) st.st_size };
+                memcpy(e[n].name, de->d_name, strlen(de->d_name) + 1);      /* is_entry(): 36 bytes */
+                n++;
+        }
+        closedir(d);
+        qsort(e, n, sizeof *e, newest_first);
+        uint64_t bytes = 0;
+        for (size_t i = 0; i < n; i++) {
+                bytes += e[i].size;
+                if (i < max_entries && bytes <= max_bytes)
+                        continue;
+                /* ENOENT: another pruner was first. */
+                if (unlinkat(dfd, e[i].name, 0) >= 0)
+                        removed++;
+        }
+        return removed;
 }

@@ -12,6 +12,7 @@
 
 #include <linux/filter.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "seccomp-spec.h"
 
@@ -28,7 +29,20 @@ int seccomp_cache_key(const struct oci_seccomp *s, bool fail_unknown, char **ret
  * unusable entry), -errno on allocation failure. */
 int seccomp_cache_load(const char *dir, const char *key, struct sock_filter **ret_bpf, size_t *ret_n,
                        char ***ret_skipped);
-/* Store an entry; creates dir and its parent (0700) when missing. Best effort: the caller may
- * ignore errors. */
+/* Store an entry; creates dir and its parent (0700) when missing, then prunes the cache to the
+ * default bounds. Best effort: the caller may ignore errors. */
 int seccomp_cache_store(const char *dir, const char *key, const struct sock_filter *bpf, size_t n,
                         char *const *skipped);
+
+/* The cache's bounds: entries beyond either are pruned, least recently used first. A profile's
+ * BPF is a few KiB (default.json: ~3 KiB), so the bytes bound is the one a flood of distinct
+ * profiles meets only if they are large. */
+#define SECCOMP_CACHE_MAX_ENTRIES 64
+#define SECCOMP_CACHE_MAX_BYTES (4u << 20)
+
+/* Remove entries until at most max_entries of at most max_bytes together remain, oldest mtime
+ * first (a hit sets an entry's mtime, so this is least recently used), and leftover temp files
+ * of stores that died (older than a minute). Safe beside other husk processes: a reader keeps
+ * its open entry, a file another pruner removed first is skipped, a store that loses its fresh
+ * entry only compiles again. Returns the number of entries removed. */
+int seccomp_cache_prune(const char *dir, size_t max_entries, uint64_t max_bytes);
