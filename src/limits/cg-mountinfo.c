@@ -130,35 +130,44 @@ static int parse_line(char *line, struct cg_mount *ret) {
         return 1;
 }
 
-int cg_mount_table_parse(const char *text, struct cg_mount_table *ret) {
+/* Call fn on each non-empty line of text (a copy, so fn may cut its line up); stops at the first
+ * negative return and passes it on. */
+static int for_each_line(const char *text, int (*fn)(char *line, void *userdata), void *userdata) {
         _cleanup_free_ char *copy = strdup(text);
         if (!copy)
                 return -ENOMEM;
-        struct cg_mount_table t = {};
-        int r = 0;
         for (char *line = copy, *next; line && *line; line = next) {
                 next = strchr(line, '\n');
                 if (next)
                         *next++ = '\0';
-                if (!*line)
-                        continue;
-                struct cg_mount m;
-                r = parse_line(line, &m);
+                int r = *line ? fn(line, userdata) : 0;
                 if (r < 0)
-                        break;
-                if (r == 0)
-                        continue;
-                struct cg_mount *nm = realloc(t.mounts, (t.n + 1) * sizeof *nm);
-                if (!nm) {
-                        struct cg_mount_table one = { .mounts = &m, .n = 1 };
-                        cg_mount_table_done(&one);
-                        r = -ENOMEM;
-                        break;
-                }
-                t.mounts = nm;
-                t.mounts[t.n++] = m;
-                r = 0;
+                        return r;
         }
+        return 0;
+}
+
+/* One mountinfo line into the table (lines that are no cgroup mount are skipped). */
+static int add_mount(char *line, void *userdata) {
+        struct cg_mount_table *t = userdata;
+        struct cg_mount m;
+        int r = parse_line(line, &m);
+        if (r <= 0)
+                return r;
+        struct cg_mount *nm = realloc(t->mounts, (t->n + 1) * sizeof *nm);
+        if (!nm) {
+                struct cg_mount_table one = { .mounts = &m, .n = 1 };
+                cg_mount_table_done(&one);
+                return -ENOMEM;
+        }
+        t->mounts = nm;
+        t->mounts[t->n++] = m;
+        return 0;
+}
+
+int cg_mount_table_parse(const char *text, struct cg_mount_table *ret) {
+        struct cg_mount_table t = {};
+        int r = for_each_line(text, add_mount, &t);
         if (r < 0) {
                 cg_mount_table_done(&t);
                 return r;
@@ -173,46 +182,33 @@ void cg_membership_done(struct cg_membership *m) {
         *m = (struct cg_membership) {};
 }
 
-/* Lines "hierarchy-ID:controller-list:cgroup-path" (man 7 cgroups). The path may itself hold
+/* One line "hierarchy-ID:controller-list:cgroup-path" (man 7 cgroups). The path may itself hold
  * colons, so only the first two split. v2 is "0::/path"; a v1 hierarchy with only a name
  * (name=systemd) has no controller we read but is kept. */
-int cg_membership_parse(const char *text, struct cg_membership *ret) {
-        _cleanup_free_ char *copy = strdup(text);
-        if (!copy)
-                return -ENOMEM;
-        struct cg_membership m = {};
-        int r = 0;
-        for (char *line = copy, *next; line && *line; line = next) {
-                next = strchr(line, '\n');
-                if (next)
-                        *next++ = '\0';
-                if (!*line)
-                        continue;
-                char *c1 = strchr(line, ':');
-                char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-                unsigned id;
-                if (!c2 || c2[1] != '/') {
-                        r = -EINVAL;
-                        break;
-                }
-                *c1 = *c2 = '\0';
-                if (safe_atou(line, &id) < 0) {
-                        r = -EINVAL;
-                        break;
-                }
-                if (id == 0 && c1[1] == '\0') {
-                        free(m.v2_path);
-                        m.v2_path = strdup(c2 + 1);
-                        if (!m.v2_path) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        continue;
-                }
-                if ((r = strv_extend(&m.v1_lines, c1 + 1)) < 0 ||
-                    (r = strv_extend(&m.v1_lines, c2 + 1)) < 0)
-                        break;
+static int add_membership(char *line, void *userdata) {
+        struct cg_membership *m = userdata;
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        unsigned id;
+        int r;
+        if (!c2 || c2[1] != '/')
+                return -EINVAL;
+        *c1 = *c2 = '\0';
+        if (safe_atou(line, &id) < 0)
+                return -EINVAL;
+        if (id == 0 && c1[1] == '\0') {
+                free(m->v2_path);
+                m->v2_path = strdup(c2 + 1);
+                return m->v2_path ? 0 : -ENOMEM;
         }
+        if ((r = strv_extend(&m->v1_lines, c1 + 1)) < 0)
+                return r;
+        return strv_extend(&m->v1_lines, c2 + 1);
+}
+
+int cg_membership_parse(const char *text, struct cg_membership *ret) {
+        struct cg_membership m = {};
+        int r = for_each_line(text, add_membership, &m);
         if (r < 0) {
                 cg_membership_done(&m);
                 return r;

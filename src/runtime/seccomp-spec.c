@@ -17,37 +17,28 @@
 #include "seccomp.h"
 #include "strv.h"
 
+/* The spec's names are libseccomp's macro names: one token each, spelt once. */
+#define ACTION_NAME(a) [OCI_SECCOMP_ACT_##a] = "SCMP_ACT_" #a
 const char *const oci_seccomp_action_names[] = {
-        [OCI_SECCOMP_ACT_KILL]          = "SCMP_ACT_KILL",
-        [OCI_SECCOMP_ACT_KILL_PROCESS]  = "SCMP_ACT_KILL_PROCESS",
-        [OCI_SECCOMP_ACT_KILL_THREAD]   = "SCMP_ACT_KILL_THREAD",
-        [OCI_SECCOMP_ACT_TRAP]          = "SCMP_ACT_TRAP",
-        [OCI_SECCOMP_ACT_ERRNO]         = "SCMP_ACT_ERRNO",
-        [OCI_SECCOMP_ACT_TRACE]         = "SCMP_ACT_TRACE",
-        [OCI_SECCOMP_ACT_ALLOW]         = "SCMP_ACT_ALLOW",
-        [OCI_SECCOMP_ACT_LOG]           = "SCMP_ACT_LOG",
-        [OCI_SECCOMP_ACT_NOTIFY]        = "SCMP_ACT_NOTIFY",
-        [_OCI_SECCOMP_ACT_MAX]          = NULL,
+        ACTION_NAME(KILL), ACTION_NAME(KILL_PROCESS), ACTION_NAME(KILL_THREAD), ACTION_NAME(TRAP),
+        ACTION_NAME(ERRNO), ACTION_NAME(TRACE), ACTION_NAME(ALLOW), ACTION_NAME(LOG), ACTION_NAME(NOTIFY),
+        [_OCI_SECCOMP_ACT_MAX] = NULL,
 };
+#undef ACTION_NAME
 
+#define OP_NAME(o) [OCI_SECCOMP_OP_##o] = "SCMP_CMP_" #o
 const char *const oci_seccomp_op_names[] = {
-        [OCI_SECCOMP_OP_NE]        = "SCMP_CMP_NE",
-        [OCI_SECCOMP_OP_LT]        = "SCMP_CMP_LT",
-        [OCI_SECCOMP_OP_LE]        = "SCMP_CMP_LE",
-        [OCI_SECCOMP_OP_EQ]        = "SCMP_CMP_EQ",
-        [OCI_SECCOMP_OP_GE]        = "SCMP_CMP_GE",
-        [OCI_SECCOMP_OP_GT]        = "SCMP_CMP_GT",
-        [OCI_SECCOMP_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
-        [_OCI_SECCOMP_OP_MAX]      = NULL,
+        OP_NAME(NE), OP_NAME(LT), OP_NAME(LE), OP_NAME(EQ), OP_NAME(GE), OP_NAME(GT), OP_NAME(MASKED_EQ),
+        [_OCI_SECCOMP_OP_MAX] = NULL,
 };
+#undef OP_NAME
 
+#define FLAG_NAME(f) "SECCOMP_FILTER_FLAG_" #f
 const char *const oci_seccomp_flag_names[] = {
-        "SECCOMP_FILTER_FLAG_TSYNC",
-        "SECCOMP_FILTER_FLAG_LOG",
-        "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-        "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-        NULL,
+        FLAG_NAME(TSYNC), FLAG_NAME(LOG), FLAG_NAME(SPEC_ALLOW), FLAG_NAME(WAIT_KILLABLE_RECV), NULL,
 };
+#undef FLAG_NAME
+
 static const unsigned flag_bits[] = {   /* parallel to oci_seccomp_flag_names */
         OCI_SECCOMP_FLAG_TSYNC,
         OCI_SECCOMP_FLAG_LOG,
