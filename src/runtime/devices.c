@@ -254,21 +254,31 @@ int devices_setup(int root_fd, const struct oci_spec *spec, bool in_userns, char
 
 /* A pty opened before the mount namespace was unshared lives on a mount of the old namespace,
  * which the kernel will not bind from (EINVAL). Its path ("/dev/pts/3") names the same node in our
- * copy of that mount: bind that, once sure it is the same device (as runc binds the slave path). */
+ * copy of that mount: bind that, once sure it is the same device (as runc binds the slave path).
+ * The path is resolved inside the current "/" (the container's after the pivot) without magic
+ * links, and the very fd checked is bound, so a /dev/pts/N that is (or is swapped for) a symlink
+ * to, say, /proc/sys/kernel/core_pattern never gets bound on /dev/console (CVE-2025-52565). */
 static int bind_console_by_path(int console_fd, int dst) {
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), node = -EBADF;
         char proc[32], path[PATH_MAX];
         struct stat fst, pst;
         ssize_t n;
+        int r;
 
         n = readlink(path_procfd(proc, sizeof(proc), console_fd), path, sizeof(path) - 1);
         if (n < 0)
                 return -errno;
         path[n] = '\0';
-        if (fstat(console_fd, &fst) < 0 || stat(path, &pst) < 0)
+        if (root < 0)
+                return -errno;
+        r = path_open_in_root(root, path, PATH_NOFOLLOW_LAST, &node);
+        if (r < 0)
+                return r;
+        if (fstat(console_fd, &fst) < 0 || fstat(node, &pst) < 0)
                 return -errno;
         if (!S_ISCHR(fst.st_mode) || !S_ISCHR(pst.st_mode) || fst.st_rdev != pst.st_rdev)
                 return -EINVAL;
-        return mnt_bind_path(path, dst, false);
+        return mnt_bind_fd(node, dst, false);
 }
 
 int devices_bind_console(int root_fd, int console_fd, char **ret_error) {
