@@ -310,6 +310,9 @@ _Noreturn static void exec_child(const struct exec_context *c) {
                 if (r < 0)
                         child_fail(c->sync_fd, r, "make the pty the controlling terminal", NULL);
         }
+        r = container_cloexec_fds(c->o->preserve_fds);
+        if (r < 0)
+                child_fail(c->sync_fd, r, "mark fds close-on-exec", NULL);
         bool early = c->seccomp && seccomp_install_early(c->spec);
         if (early)
                 child_seccomp(c);
@@ -321,7 +324,7 @@ _Noreturn static void exec_child(const struct exec_context *c) {
                 child_fail(c->sync_fd, r, NULL, err);
         if (c->seccomp && !early)
                 child_seccomp(c);
-        r = container_exec_process(p, c->o->preserve_fds, exe);
+        r = container_exec_process(p, exe);
         child_fail(c->sync_fd, r, NULL, NULL);
 }
 

@@ -227,22 +227,31 @@ static char **process_env(const struct oci_process *p, unsigned *ret_listen) {
         return env;
 }
 
-int container_exec_process(const struct oci_process *p, unsigned preserve_fds, const char *exe) {
-        unsigned listen = 0;
-        _cleanup_strv_free_ char **env = process_env(p, &listen);
-        if (!env)
-                return -ENOMEM;
+/* Mark every fd above 2 + LISTEN_FDS + preserve_fds close-on-exec. Called before the seccomp
+ * filter goes in, as runc and crun do: profiles written before close_range(2) existed (Docker's,
+ * runtime-tools') do not allow it, and their default action would fail the exec. */
+int container_cloexec_fds(unsigned preserve_fds) {
+        const char *lf = getenv("LISTEN_FDS");
+        unsigned listen = lf ? (unsigned) strtoul(lf, NULL, 10) : 0;
         /* Fds husk inherited have no FD_CLOEXEC (they survived an exec); every fd husk opens has
          * it. So the kept range passes exactly what the caller gave us, never one of ours that
          * happens to sit in a gap of that range. */
         if (syscall(SYS_close_range, 3U + listen + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 return -errno;
+        return 0;
+}
+
+int container_exec_process(const struct oci_process *p, const char *exe) {
+        unsigned listen = 0;
+        _cleanup_strv_free_ char **env = process_env(p, &listen);
+        if (!env)
+                return -ENOMEM;
         execve(exe, p->args, env);
         return -errno;
 }
 
 _Noreturn static void exec_process(const struct init_context *c, const char *exe) {
-        int r = container_exec_process(c->spec->process, c->opts->preserve_fds, exe);
+        int r = container_exec_process(c->spec->process, exe);
         fprintf(stderr, "husk: exec %s: %s\n", c->spec->process->args[0], strerror(-r));
         _exit(r == -ENOENT ? 127 : 126);
 }
@@ -340,6 +349,9 @@ _Noreturn void container_init(const struct init_context *c) {
         if (spec->process->terminal)
                 setup_terminal(c);
 
+        r = container_cloexec_fds(c->opts->preserve_fds);
+        if (r < 0)
+                failf(c, r, "mark fds close-on-exec: %s", strerror(-r));
         bool early = c->seccomp && seccomp_install_early(spec);
         if (early)
                 install_seccomp(c);

@@ -41,10 +41,12 @@ int container_load_spec(const char *bundle, struct oci_spec **ret, char **ret_er
 int container_find_executable(const struct oci_process *p, char **ret, char **ret_error);
 /* Signals as the process should find them: default handlers, nothing blocked. */
 void container_reset_signals(void);
-/* The last step (container-init.c): mark every fd above 2 + LISTEN_FDS + preserve_fds
- * close-on-exec (close_range(2)) and execve exe with process.args and process.env (plus
+/* Before the seccomp filter (container-init.c): mark every fd above 2 + LISTEN_FDS +
+ * preserve_fds close-on-exec (close_range(2), which old profiles do not allow). */
+int container_cloexec_fds(unsigned preserve_fds);
+/* The last step (container-init.c): execve exe with process.args and process.env (plus
  * LISTEN_FDS/LISTEN_PID when husk was socket-activated). Returns -errno only when that fails. */
-int container_exec_process(const struct oci_process *p, unsigned preserve_fds, const char *exe);
+int container_exec_process(const struct oci_process *p, const char *exe);
 
 /* Write pid to path atomically (a temporary file renamed over it), for --pid-file (container.c). */
 int container_write_pid_file(const char *path, pid_t pid);
