@@ -214,20 +214,8 @@ static int apply_small(const struct cgroup *cg, const struct oci_resources *res,
                                    res->net_priorities[i].name, res->net_priorities[i].priority)) < 0)
                         return r;
         }
-        if (cg->layout.v1[CG_RDMA])
-                for (size_t i = 0; i < res->n_rdma; i++) {
-                        const struct oci_rdma_limit *d = &res->rdma[i];
-                        char h[32] = "max", o[32] = "max";
-                        if (d->has_handles)
-                                snprintf(h, sizeof h, "%" PRIu32, d->handles);
-                        if (d->has_objects)
-                                snprintf(o, sizeof o, "%" PRIu32, d->objects);
-                        v1_dir(cg, CG_RDMA, dir, sizeof dir);
-                        snprintf(field, sizeof field, "linux.resources.rdma.%s", d->device);
-                        if ((r = cg_writef(dir, "rdma.max", field, ret_error, "%s hca_handle=%s hca_object=%s",
-                                           d->device, h, o)) < 0)
-                                return r;
-                }
+        if (cg->layout.v1[CG_RDMA] && (r = cg_rdma_write(v1_dir(cg, CG_RDMA, dir, sizeof dir), res, ret_error)) < 0)
+                return r;
         return 0;
 }
 

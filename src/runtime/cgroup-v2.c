@@ -27,6 +27,11 @@ static int unavailable(const struct cgroup_layout *l, enum cgroup_ctrl c, const 
                            cgroup_ctrl_v2_name(c) ? cgroup_ctrl_v2_name(c) : cgroup_ctrl_to_string(c)), -EOPNOTSUPP;
 }
 
+/* A v2 limit file: "max" for a negative (unlimited) value, else the number. */
+static int write_limit(const char *dir, const char *file, int64_t v, const char *field, char **ret_error) {
+        return v < 0 ? cg_write(dir, file, "max", field, ret_error) : cg_writef(dir, file, field, ret_error, "%" PRIi64, v);
+}
+
 static int apply_memory(const struct cgroup_layout *l, const char *dir, const struct oci_memory *m, char **ret_error) {
         const char *f = "linux.resources.memory";
         int r;
@@ -43,31 +48,21 @@ static int apply_memory(const struct cgroup_layout *l, const char *dir, const st
         if (m->has_disable_oom_killer && m->disable_oom_killer)
                 return json_errorf(ret_error, "%s.disableOOMKiller: cgroup v2 cannot disable the OOM killer", f),
                        -EOPNOTSUPP;
-        if (m->has_reservation && m->reservation != 0) {
-                r = m->reservation < 0 ? cg_write(dir, "memory.low", "max", "linux.resources.memory.reservation", ret_error)
-                                       : cg_writef(dir, "memory.low", "linux.resources.memory.reservation", ret_error,
-                                                   "%" PRIi64, m->reservation);
-                if (r < 0)
-                        return r;
-        }
+        if (m->has_reservation && m->reservation != 0 &&
+            (r = write_limit(dir, "memory.low", m->reservation, "linux.resources.memory.reservation", ret_error)) < 0)
+                return r;
         /* swap before limit would fail against an old limit; the kernel takes them independently
          * on v2, so order only matters for the error we report first: limit. */
-        if (m->has_limit && m->limit != 0) {
-                r = m->limit < 0 ? cg_write(dir, "memory.max", "max", "linux.resources.memory.limit", ret_error)
-                                 : cg_writef(dir, "memory.max", "linux.resources.memory.limit", ret_error,
-                                             "%" PRIi64, m->limit);
-                if (r < 0)
-                        return r;
-        }
+        if (m->has_limit && m->limit != 0 &&
+            (r = write_limit(dir, "memory.max", m->limit, "linux.resources.memory.limit", ret_error)) < 0)
+                return r;
         if (m->has_swap && m->swap != 0) {
                 bool max;
                 uint64_t v;
                 if (oci_memory_swap_to_v2(m->swap, m->has_limit ? m->limit : 0, &max, &v) < 0)
                         return json_errorf(ret_error, "%s.swap: %" PRIi64 " needs a memory.limit at most as large "
                                            "(swap is memory+swap)", f, m->swap);
-                char buf[32];
-                snprintf(buf, sizeof buf, "%" PRIu64, v);
-                r = cg_write(dir, "memory.swap.max", max ? "max" : buf, "linux.resources.memory.swap", ret_error);
+                r = write_limit(dir, "memory.swap.max", max ? -1 : (int64_t) v, "linux.resources.memory.swap", ret_error);
                 if (r < 0)
                         return r;
         }
@@ -205,11 +200,15 @@ static int apply_hugetlb(const struct cgroup_layout *l, const char *dir, const s
 }
 
 static int apply_rdma(const struct cgroup_layout *l, const char *dir, const struct oci_resources *res, char **ret_error) {
-        char field[300];
         if (res->n_rdma == 0 || cgroup_layout_where(l, CG_RDMA) == 1)
                 return 0;
         if (!on_v2(l, CG_RDMA))
                 return unavailable(l, CG_RDMA, "linux.resources.rdma", ret_error);
+        return cg_rdma_write(dir, res, ret_error);
+}
+
+int cg_rdma_write(const char *dir, const struct oci_resources *res, char **ret_error) {
+        char field[300];
         for (size_t i = 0; i < res->n_rdma; i++) {
                 const struct oci_rdma_limit *d = &res->rdma[i];
                 char h[32] = "max", o[32] = "max";
@@ -248,13 +247,9 @@ int cg_v2_apply(const struct cgroup_layout *l, const char *dir, int dir_fd, cons
                 return r;
         if (res->has_pids && !on_v2(l, CG_PIDS) && (r = unavailable(l, CG_PIDS, "linux.resources.pids", ret_error)) < 0)
                 return r;
-        if (res->has_pids && on_v2(l, CG_PIDS) && res->pids_limit != 0) {
-                r = res->pids_limit < 0 ? cg_write(dir, "pids.max", "max", "linux.resources.pids.limit", ret_error)
-                                        : cg_writef(dir, "pids.max", "linux.resources.pids.limit", ret_error,
-                                                    "%" PRIi64, res->pids_limit);
-                if (r < 0)
-                        return r;
-        }
+        if (res->has_pids && on_v2(l, CG_PIDS) && res->pids_limit != 0 &&
+            (r = write_limit(dir, "pids.max", res->pids_limit, "linux.resources.pids.limit", ret_error)) < 0)
+                return r;
         if (res->has_block_io && (r = apply_io(l, dir, &res->block_io, ret_error)) < 0)
                 return r;
         if ((r = apply_hugetlb(l, dir, res, ret_error)) < 0 || (r = apply_rdma(l, dir, res, ret_error)) < 0)
