@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup-container.h"
+#include "cgroup-systemd.h"
 #include "cleanup.h"
 #include "container.h"
 #include "json-util.h"
@@ -79,28 +80,20 @@ int container_cgroup_create(const struct oci_spec *spec, const char *id, const c
                 *ret = NULL;
                 return 0;
         }
-        if (m == CGROUP_MANAGER_SYSTEMD) {
-                /* The path is checked so its mistakes are named; the scope itself needs a systemd
-                 * driver husk does not have yet. */
-                _cleanup_free_ char *slice = NULL, *unit = NULL, *path = NULL;
-                int r = cgroup_systemd_path_parse(spec->linux_.cgroups_path, id, &slice, &unit, &path, ret_error);
-                if (r < 0)
-                        return r;
-                return json_errorf(ret_error, "--cgroup-manager systemd: a transient scope %s in %s is not supported "
-                                   "by this husk; use cgroupfs (the default) or disabled", unit, slice), -EOPNOTSUPP;
-        }
-        _cleanup_free_ char *path = NULL;
-        int r = cgroup_path_resolve(spec->linux_.cgroups_path, id, &path, ret_error);
-        if (r < 0)
-                return r;
         _cleanup_free_ struct oci_device_rule *rules = NULL;
         struct oci_resources res = {};
         if (spec->linux_.resources)
                 res = *spec->linux_.resources;
-        if ((r = device_rules(spec, &rules, &res.n_devices)) < 0)
+        int r = device_rules(spec, &rules, &res.n_devices);
+        if (r < 0)
                 return r;
         res.devices = rules;
-        _cleanup_free_ char *err = NULL;
+        /* systemd: the scope starts with the child in it (container_cgroup_place). */
+        if (m == CGROUP_MANAGER_SYSTEMD)
+                return cgroup_systemd_prepare(spec->linux_.cgroups_path, id, &res, ret, ret_error);
+        _cleanup_free_ char *path = NULL, *err = NULL;
+        if ((r = cgroup_path_resolve(spec->linux_.cgroups_path, id, &path, ret_error)) < 0)
+                return r;
         r = cgroup_create(path, &res, ret, &err);
         /* No cgroups here (none mounted, read-only, not ours to write): run without when nothing
          * was asked that needs them and the path is husk's default. */
@@ -136,8 +129,9 @@ pid_t container_cgroup_clone(const struct cgroup *cg, unsigned long flags, bool 
         return pid < 0 ? -errno : (pid_t) pid;
 }
 
-int container_cgroup_place(const struct cgroup *cg, pid_t pid, int sync_fd, char **ret_error) {
-        int r = cgroup_enter(cg, pid, false, ret_error);
+int container_cgroup_place(struct cgroup *cg, pid_t pid, int sync_fd, char **ret_error) {
+        int r = cg->scope && cg->scope->pending ? cgroup_systemd_start(cg, pid, ret_error)
+                                                : cgroup_enter(cg, pid, false, ret_error);
         if (r < 0) {
                 (void) sync_send_error(sync_fd, r, "cgroup placement failed");
                 return r;
@@ -185,48 +179,35 @@ bool container_cgroup_is_paused(const char *path) {
         return path && cgroup_open(path, &cg) >= 0 && cgroup_is_frozen(cg, &frozen) >= 0 && frozen;
 }
 
-/* The container's state, read under a shared lock (the caller holds it while acting). */
-static int load_state(const char *root, const char *id, struct state_dir **ret_dir, struct container_state **ret,
-                      char **ret_error) {
+/* The cgroup of container id, for pause/resume (running: it must be running) and kill --all.
+ * The state is read under a shared lock, held until the cgroup is open. */
+static int open_container_cgroup(const char *root, const char *id, bool running, struct cgroup **ret,
+                                 char **ret_error) {
         _cleanup_state_dir_ struct state_dir *d = NULL;
+        _cleanup_container_state_ struct container_state *s = NULL;
         int r = container_check_id(id, ret_error);
         if (r < 0)
                 return r;
         r = state_dir_open(root, id, false, &d);
         if (r >= 0)
-                r = state_read(d, ret);
+                r = state_read(d, &s);
         if (r == -ENOENT)
                 return json_errorf(ret_error, "container '%s' does not exist", id), r;
         if (r < 0)
                 return json_errorf(ret_error, "%s/%s: %s", root, id, strerror(-r)), r;
-        *ret_dir = TAKE_PTR(d);
-        return 0;
+        if (running && state_status(d, s) != CONTAINER_RUNNING)
+                return json_errorf(ret_error, "container '%s' is not running", id);
+        return container_cgroup_open(id, s->cgroup_path, ret, ret_error);
 }
 
 int container_pause(const char *root, const char *id, bool pause, char **ret_error) {
-        _cleanup_state_dir_ struct state_dir *d = NULL;
-        _cleanup_container_state_ struct container_state *s = NULL;
         _cleanup_cgroup_ struct cgroup *cg = NULL;
-        int r = load_state(root, id, &d, &s, ret_error);
-        if (r < 0)
-                return r;
-        if (state_status(d, s) != CONTAINER_RUNNING)
-                return json_errorf(ret_error, "container '%s' is not running", id);
-        r = container_cgroup_open(id, s->cgroup_path, &cg, ret_error);
-        if (r < 0)
-                return r;
-        return cgroup_freeze(cg, pause, ret_error);
+        int r = open_container_cgroup(root, id, true, &cg, ret_error);
+        return r < 0 ? r : cgroup_freeze(cg, pause, ret_error);
 }
 
 int container_kill_all(const char *root, const char *id, int sig, char **ret_error) {
-        _cleanup_state_dir_ struct state_dir *d = NULL;
-        _cleanup_container_state_ struct container_state *s = NULL;
         _cleanup_cgroup_ struct cgroup *cg = NULL;
-        int r = load_state(root, id, &d, &s, ret_error);
-        if (r < 0)
-                return r;
-        r = container_cgroup_open(id, s->cgroup_path, &cg, ret_error);
-        if (r < 0)
-                return r;
-        return cgroup_kill_all(cg, sig, ret_error);
+        int r = open_container_cgroup(root, id, false, &cg, ret_error);
+        return r < 0 ? r : cgroup_kill_all(cg, sig, ret_error);
 }

@@ -28,8 +28,9 @@ int container_cgroup_create(const struct oci_spec *spec, const char *id, const c
  * Returns the pid (0 in the child) or -errno. */
 pid_t container_cgroup_clone(const struct cgroup *cg, unsigned long flags, bool *ret_wait);
 
-/* Move pid into cg where it is not yet, then tell the child (SYNC_CGROUP_ACK on sync_fd). */
-int container_cgroup_place(const struct cgroup *cg, pid_t pid, int sync_fd, char **ret_error);
+/* Move pid into cg where it is not yet (systemd: start the scope with pid in it and apply the
+ * limits), then tell the child (SYNC_CGROUP_ACK on sync_fd). */
+int container_cgroup_place(struct cgroup *cg, pid_t pid, int sync_fd, char **ret_error);
 
 /* In the child, first thing when wait is set: block until the parent placed us, then create
  * the cgroup namespace if new_flags asks for one (single-clone case). */

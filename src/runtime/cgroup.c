@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup-systemd.h"
 #include "cleanup.h"
 #include "fileio.h"
 #include "json-util.h"
@@ -27,6 +28,7 @@ void cgroup_free(struct cgroup *cg) {
         free(cg->path);
         strv_free(cg->created);
         safe_close(cg->unified_fd);
+        cg_scope_free(cg->scope);
         free(cg);
 }
 
@@ -49,9 +51,9 @@ static size_t hierarchies(const struct cgroup_layout *l, const char *out[_CG_MAX
         return n;
 }
 
-/* mkdir every component of path under mount, noting the ones we made; the leaf must be new.
- * -ENOENT (without a message) when a parent vanished under us. */
-static int make_dirs_once(struct cgroup *cg, const char *mount, char **ret_error) {
+/* mkdir every component of path under mount, noting the ones we made; the leaf must be new
+ * unless leaf_may_exist. -ENOENT (without a message) when a parent vanished under us. */
+static int make_dirs_once(struct cgroup *cg, const char *mount, bool leaf_may_exist, char **ret_error) {
         _cleanup_free_ char *p = strdup(cg->path);
         char dir[4096];
         if (!p)
@@ -68,7 +70,7 @@ static int make_dirs_once(struct cgroup *cg, const char *mount, char **ret_error
                                 return -ENOENT;
                         if (e != EEXIST)
                                 return json_errorf(ret_error, "linux.cgroupsPath: mkdir %s: %s", dir, strerror(e)), -e;
-                        if (leaf)
+                        if (leaf && !leaf_may_exist)
                                 return json_errorf(ret_error, "linux.cgroupsPath: cgroup %s exists already (%s)",
                                                    cg->path, dir), -EEXIST;
                 } else if (strv_extend(&cg->created, dir) < 0)
@@ -81,10 +83,10 @@ static int make_dirs_once(struct cgroup *cg, const char *mount, char **ret_error
 
 /* A parent may vanish between our mkdirs (the last container under /husk was deleted and took
  * the parent along): start again a few times. */
-static int make_dirs(struct cgroup *cg, const char *mount, char **ret_error) {
+int cg_make_dirs(struct cgroup *cg, const char *mount, bool leaf_may_exist, char **ret_error) {
         char dir[4096];
         for (int tries = 0; tries < 5; tries++) {
-                int r = make_dirs_once(cg, mount, ret_error);
+                int r = make_dirs_once(cg, mount, leaf_may_exist, ret_error);
                 if (r != -ENOENT)
                         return r;
         }
@@ -103,7 +105,7 @@ static int remove_dir(const char *dir, bool retry) {
         }
 }
 
-static int init_handle(const char *path, struct cgroup **ret) {
+int cg_handle_new(const char *path, struct cgroup **ret) {
         struct cgroup *cg = calloc(1, sizeof *cg);
         if (!cg)
                 return -ENOMEM;
@@ -120,7 +122,7 @@ static int init_handle(const char *path, struct cgroup **ret) {
 
 /* Every controller res needs must be served by some hierarchy here: a limit nobody enforces
  * is an error, never a silent no-op. */
-static int check_served(const struct cgroup_layout *l, const struct oci_resources *res, char **ret_error) {
+int cg_check_served(const struct cgroup_layout *l, const struct oci_resources *res, char **ret_error) {
         const struct oci_cpu *c = &res->cpu;
         const struct {
                 bool wanted;
@@ -150,7 +152,7 @@ static int check_served(const struct cgroup_layout *l, const struct oci_resource
         return 0;
 }
 
-static int open_unified(struct cgroup *cg) {
+int cg_open_unified(struct cgroup *cg) {
         char dir[4096];
         if (!cg->layout.unified)
                 return 0;
@@ -163,19 +165,19 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
         _cleanup_cgroup_ struct cgroup *cg = NULL;
         const char *h[_CG_MAX + 2];
         char dir[4096];
-        int r = init_handle(path, &cg);
+        int r = cg_handle_new(path, &cg);
         if (r < 0)
                 return json_errorf(ret_error, "cgroups: /proc/self/mountinfo: %s", strerror(-r)), r;
         if (cg->layout.version == HUSK_CGROUP_NONE)
                 return json_errorf(ret_error, "cgroups: no cgroup filesystem is mounted"), -ENOMEDIUM;
-        if (res && (r = check_served(&cg->layout, res, ret_error)) < 0)
+        if (res && (r = cg_check_served(&cg->layout, res, ret_error)) < 0)
                 return r;
         hierarchies(&cg->layout, h);
         for (size_t i = 0; h[i] && r >= 0; i++)
-                r = make_dirs(cg, h[i], ret_error);
+                r = cg_make_dirs(cg, h[i], false, ret_error);
         if (r >= 0 && cg->layout.v1[CG_CPUSET])
                 r = cg_v1_cpuset_init(cg, cg->layout.v1[CG_CPUSET], ret_error);
-        if (r >= 0 && (r = open_unified(cg)) < 0)
+        if (r >= 0 && (r = cg_open_unified(cg)) < 0)
                 json_errorf(ret_error, "linux.cgroupsPath: %s: %s",
                             cg_file_path(dir, sizeof dir, cg->layout.unified, path, NULL), strerror(-r));
         if (r >= 0 && cg->layout.unified)
@@ -199,7 +201,7 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
 
 int cgroup_apply(const struct cgroup *cg, const struct oci_resources *res, char **ret_error) {
         char dir[4096];
-        int r = check_served(&cg->layout, res, ret_error);
+        int r = cg_check_served(&cg->layout, res, ret_error);
         if (r >= 0 && cg->layout.unified)
                 r = cg_v2_enable_controllers(cg, res, ret_error);
         if (r >= 0)
@@ -214,7 +216,7 @@ int cgroup_open(const char *path, struct cgroup **ret) {
         _cleanup_cgroup_ struct cgroup *cg = NULL;
         const char *h[_CG_MAX + 2];
         char dir[4096];
-        int r = init_handle(path, &cg);
+        int r = cg_handle_new(path, &cg);
         if (r < 0)
                 return r;
         hierarchies(&cg->layout, h);
@@ -223,7 +225,8 @@ int cgroup_open(const char *path, struct cgroup **ret) {
                 found = found || access(cg_file_path(dir, sizeof dir, h[i], path, NULL), F_OK) == 0;
         if (!found)
                 return -ENOENT;
-        (void) open_unified(cg);
+        (void) cg_open_unified(cg);
+        (void) cg_systemd_adopt(cg);
         cg->owned = true;
         *ret = TAKE_PTR(cg);
         return 0;
@@ -259,6 +262,10 @@ int cgroup_destroy(struct cgroup *cg, char **ret_error) {
         if (!cg || !cg->owned)
                 return 0;
         (void) cgroup_kill_all(cg, SIGKILL, NULL);
+        /* A systemd scope: systemd removes its cgroup when the unit stops (what is left below
+         * is then gone already). */
+        if (cg->scope && (r = cg_systemd_stop(cg, ret_error)) < 0)
+                return r;
         hierarchies(&cg->layout, h);
         for (size_t i = 0; h[i]; i++) {
                 int k = remove_dir(cg_file_path(dir, sizeof dir, h[i], cg->path, NULL), true);

@@ -91,6 +91,7 @@ struct cgroup {
         char **created;                 /* directories we made, parents first */
         int unified_fd;                 /* the cgroup2 directory (O_DIRECTORY), or -EBADF */
         bool owned;                     /* created by us: removed by cgroup_destroy() */
+        struct cgroup_scope *scope;     /* the systemd scope holding it (cgroup-systemd.h), or NULL */
 };
 
 /* Create path in every hierarchy of this host and apply res (may be NULL). Fails with -EEXIST
@@ -139,6 +140,16 @@ static inline void cgroup_freep(struct cgroup **cg) {
 
 /* ---- internal to cgroup-*.c ---- */
 
+/* A handle for path on this host's layout, nothing created or opened yet. */
+int cg_handle_new(const char *path, struct cgroup **ret);
+/* Every controller res needs is served by some hierarchy here, else -EOPNOTSUPP naming the field. */
+int cg_check_served(const struct cgroup_layout *l, const struct oci_resources *res, char **ret_error);
+/* mkdir cg->path in the hierarchy at mount (parents too, noted in cg->created); the leaf must be
+ * new unless leaf_may_exist. */
+int cg_make_dirs(struct cgroup *cg, const char *mount, bool leaf_may_exist, char **ret_error);
+/* cg->unified_fd: the cgroup2 directory (nothing to do without a cgroup2 mount). */
+int cg_open_unified(struct cgroup *cg);
+
 /* <mount><path>/<file> in buf; returns buf. */
 const char *cg_file_path(char *buf, size_t n, const char *mount, const char *path, const char *file);
 /* Write s to <dir>/<file>; on failure *ret_error says "<field>: <file path>: <why>". */
@@ -146,6 +157,12 @@ int cg_write(const char *dir, const char *file, const char *value, const char *f
 int cg_writef(const char *dir, const char *file, const char *field, char **ret_error, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
 int cg_read(const char *dir, const char *file, char **ret);
+/* One number from <dir>/<file>: the value of key in a flat keyed file (memory.events), or the
+ * file's single number when key is NULL ("max" is UINT64_MAX). */
+int cg_read_u64(const char *dir, const char *file, const char *key, uint64_t *ret);
+/* The cgroup's directory in the hierarchy serving controller c (its v1 mount or cgroup2) in buf;
+ * NULL when no hierarchy here serves c. */
+const char *cg_ctrl_dir(const struct cgroup *cg, enum cgroup_ctrl c, char *buf, size_t n);
 
 /* Apply res to the cgroup2 directory dir (controllers served by v2 only, per layout). */
 int cg_v2_apply(const struct cgroup_layout *l, const char *dir, int dir_fd, const struct oci_resources *res,
@@ -153,6 +170,8 @@ int cg_v2_apply(const struct cgroup_layout *l, const char *dir, int dir_fd, cons
 /* Enable in the cgroup2 ancestors of path the controllers res needs (all available ones in the
  * directories we created). */
 int cg_v2_enable_controllers(const struct cgroup *cg, const struct oci_resources *res, char **ret_error);
+/* linux.resources.rdma into <dir>/rdma.max (the same file on v1 and v2). */
+int cg_rdma_write(const char *dir, const struct oci_resources *res, char **ret_error);
 /* Apply res to the v1 hierarchies (controllers served by v1). */
 int cg_v1_apply(const struct cgroup *cg, const struct oci_resources *res, char **ret_error);
 /* v1 cpuset: a new cgroup starts with empty cpus/mems; copy the parent's down each new level. */
