@@ -33,6 +33,7 @@
 #include "console.h"
 #include "container-exec.h"
 #include "container-internal.h"
+#include "fault.h"
 #include "fileio.h"
 #include "json-util.h"
 #include "ns.h"
@@ -468,9 +469,11 @@ int container_exec(const struct exec_options *o, struct exec_result *ret, char *
         r = spawn(&c, ret_error);
         if (r < 0)
                 return r;
+        fault_point("exec.after-clone");
         r = serve(&c, ret_error);
         if (r < 0)
                 return r;
+        fault_point("exec.after-ready");
         if (o->pid_file && (r = container_write_pid_file(o->pid_file, c.pid)) < 0)
                 return json_errorf(ret_error, "--pid-file '%s': %s", o->pid_file, strerror(-r)), r;
         c.done = true;

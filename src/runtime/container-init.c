@@ -4,8 +4,8 @@
  * Order (runc's and crun's): become root in the user namespace, join/create namespaces, lo up,
  * hostname, rootfs_mount_all, prestart/createRuntime hooks (parent), createContainer hooks,
  * pivot, sysctl, masked/readonly paths, pty (from the container's devpts), [seccomp if no NNP],
- * process attributes, executable lookup, [seccomp if NNP], "ready", block on exec.fifo until
- * `start`, startContainer hooks, close fds, execve.
+ * process attributes, executable lookup, [seccomp if NNP], "ready", wait for "created" (create
+ * wrote state.json), block on exec.fifo until `start`, startContainer hooks, close fds, execve.
  * Before "ready" every error goes to the parent over the sync socket; after it, to the start
  * command through the fifo, and after that to the container's stderr with exit status 126/127. */
 #include <errno.h>
@@ -25,6 +25,7 @@
 #include "cleanup.h"
 #include "console.h"
 #include "container-internal.h"
+#include "fault.h"
 #include "fileio.h"
 #include "hooks.h"
 #include "json-util.h"
@@ -299,6 +300,7 @@ _Noreturn void container_init(const struct init_context *c) {
                 if (r < 0)
                         _exit(EXIT_FAILURE);    /* the parent reported it */
         }
+        fault_point("create.child-start");
         if (!c->single_clone)
                 intermediate(c);        /* returns in the init only */
         else if (c->new_flags & CLONE_NEWUSER) {
@@ -332,6 +334,7 @@ _Noreturn void container_init(const struct init_context *c) {
                         _exit(EXIT_FAILURE);    /* the parent failed the hooks and reported it */
                 if (!state_json)
                         fail(c, -EPROTO, "sync: no state from the parent");
+                fault_point("create.child-before-hooks");
                 r = hooks_run(spec, OCI_HOOK_CREATE_CONTAINER, state_json, &err);
                 if (r < 0)
                         fail(c, r, err);
@@ -364,10 +367,16 @@ _Noreturn void container_init(const struct init_context *c) {
         if (c->seccomp && !early)
                 install_seccomp(c);
 
+        fault_point("create.child-before-ready");
         r = sync_send(c->sync_fd, SYNC_READY, 0, NULL, -1);
+        /* Only once state.json is written: if create dies before, nobody will ever open
+         * exec.fifo (or know our pid), so leave rather than block on it forever. */
+        if (r >= 0)
+                r = sync_expect(c->sync_fd, SYNC_CREATED, NULL, NULL);
         if (r < 0)
                 _exit(EXIT_FAILURE);
         safe_close(c->sync_fd);
+        fault_point("create.child-before-fifo");
 
         wait_for_start(c, state_json);
         exec_process(c, exe);

@@ -58,6 +58,12 @@ struct container_state;
 int open_container(const char *root, const char *id, bool exclusive, struct state_dir **ret_dir,
                    struct container_state **ret_state, char **ret_error);
 
+/* Right after create made the container's cgroup (cg may be NULL: none), note its path in the
+ * state directory (container-ops.c): a create killed before state.json exists leaves only this,
+ * and `delete --force` removes that cgroup with whatever runs in it. */
+struct cgroup;
+int container_note_cgroup(const struct state_dir *d, const struct cgroup *cg);
+
 /* Set *ret_error (if NULL so far) to the formatted message, where %m is strerror(-err), and
  * return err (a -errno), so call sites can read `return container_errorf(e, -errno, "x: %m")`. */
 int container_errorf(char **ret_error, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

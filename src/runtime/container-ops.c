@@ -14,11 +14,14 @@
 #include "cgroup-container.h"
 #include "cleanup.h"
 #include "container-internal.h"
+#include "fault.h"
+#include "fileio.h"
 #include "hooks.h"
 #include "json-util.h"
 #include "state.h"
 
 #define KILL_WAIT_MS 10000
+#define STATE_CGROUP_NOTE "cgroup.path"     /* container_note_cgroup() */
 
 int open_container(const char *root, const char *id, bool exclusive, struct state_dir **ret_dir,
                    struct container_state **ret_state, char **ret_error) {
@@ -129,11 +132,14 @@ int container_start(const char *root, const char *id, char **ret_warning, char *
                 return json_errorf(ret_error, "container '%s' is already running", id);
         if (st == CONTAINER_STOPPED)
                 return json_errorf(ret_error, "cannot start container '%s': it has stopped", id);
+        fault_point("start.before-fifo");
         r = await_init(d, s, ret_error);
         if (r < 0)
                 return r;
+        fault_point("start.after-fifo");
         if (unlinkat(d->dir_fd, STATE_FIFO, 0) < 0)
                 return container_errorf(ret_error, -errno, "%s/%s: %m", d->path, STATE_FIFO);
+        fault_point("start.before-poststart");
         (void) run_hooks_warn(d, s, OCI_HOOK_POSTSTART, CONTAINER_RUNNING, ret_warning);
         return 0;
 }
@@ -170,6 +176,28 @@ static int kill_and_wait(const struct container_state *s) {
         return n > 0 ? 0 : -ETIMEDOUT;
 }
 
+int container_note_cgroup(const struct state_dir *d, const struct cgroup *cg) {
+        if (!cg)
+                return 0;
+        _cleanup_close_ int fd = openat(d->dir_fd, STATE_CGROUP_NOTE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        return loop_write(fd, cg->path, strlen(cg->path));
+}
+
+/* What a create killed before state.json was written left: its cgroup, with the processes in it
+ * (the container child, which also leaves by itself once it sees create's end of the sync socket
+ * close). Mounts live in the child's mount namespace and go with it. */
+static int remove_interrupted(const struct state_dir *d, char **ret_error) {
+        _cleanup_free_ char *path = NULL;
+        int r = read_full_file_at(d->dir_fd, STATE_CGROUP_NOTE, &path, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return container_errorf(ret_error, r, "%s/%s: %m", d->path, STATE_CGROUP_NOTE);
+        return container_cgroup_remove(path, ret_error);
+}
+
 int container_delete(const char *root, const char *id, bool force, char **ret_warning, char **ret_error) {
         _cleanup_state_dir_ struct state_dir *d = NULL;
         _cleanup_container_state_ struct container_state *s = NULL;
@@ -190,11 +218,15 @@ int container_delete(const char *root, const char *id, bool force, char **ret_wa
                 r = container_cgroup_remove(s->cgroup_path, ret_error);
                 if (r < 0)
                         return r;
+                fault_point("delete.after-cgroup");
                 if (st != CONTAINER_STOPPED && (r = kill_and_wait(s)) < 0)
                         return json_errorf(ret_error, "kill container '%s' (pid %d): %s", id, (int) s->pid,
                                            strerror(-r)), r;
+                fault_point("delete.after-kill");
                 (void) run_hooks_warn(d, s, OCI_HOOK_POSTSTOP, CONTAINER_STOPPED, ret_warning);
-        }
+        } else if ((r = remove_interrupted(d, ret_error)) < 0)
+                return r;
+        fault_point("delete.before-state-remove");
         r = state_dir_remove(d);
         if (r < 0)
                 return json_errorf(ret_error, "remove %s: %s", d->path, strerror(-r)), r;

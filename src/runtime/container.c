@@ -22,6 +22,7 @@
 #include "cleanup.h"
 #include "console.h"
 #include "container-internal.h"
+#include "fault.h"
 #include "fileio.h"
 #include "hooks.h"
 #include "json-util.h"
@@ -281,7 +282,9 @@ static int serve_child(struct create_context *c, char **ret_error) {
                 if (c->init > 0 && hooks_pending) {
                         _cleanup_free_ char *state = NULL;
                         hooks_pending = false;
+                        fault_point("create.before-hooks");
                         r = run_runtime_hooks(c, &state, ret_error);
+                        fault_point("create.after-hooks");
                         if (r < 0) {
                                 (void) sync_send_error(c->sync_fd, r, "runtime hooks failed");
                                 return r;
@@ -437,15 +440,21 @@ int container_create(const struct container_options *o, pid_t *ret_pid, char **r
         r = make_state(&c, ret_error);
         if (r < 0)
                 return r;
+        fault_point("create.after-state-dir");
         r = container_cgroup_create(c.spec, o->id, o->cgroup_manager, &c.cgroup, ret_error);
         if (r < 0)
                 return r;
+        if ((r = container_note_cgroup(c.dir, c.cgroup)) < 0)
+                return container_errorf(ret_error, r, "%s: note the cgroup: %m", c.dir->path);
+        fault_point("create.after-cgroup");
         r = spawn_child(&c, ret_error);
         if (r < 0)
                 return r;
+        fault_point("create.after-clone");
         r = serve_child(&c, ret_error);
         if (r < 0)
                 return r;
+        fault_point("create.after-ready");
 
         r = proc_start_time(c.init, &c.state->start_time);
         if (r < 0)
@@ -453,10 +462,13 @@ int container_create(const struct container_options *o, pid_t *ret_pid, char **r
         r = state_write(c.dir, c.state);
         if (r < 0)
                 return json_errorf(ret_error, "%s/%s: %s", c.dir->path, STATE_FILE, strerror(-r)), r;
+        fault_point("create.after-state");
         if (o->pidfd_socket && (r = send_pidfd(o->pidfd_socket, c.init)) < 0)
                 return json_errorf(ret_error, "--pidfd-socket '%s': %s", o->pidfd_socket, strerror(-r)), r;
         if (o->pid_file && (r = container_write_pid_file(o->pid_file, c.init)) < 0)
                 return json_errorf(ret_error, "--pid-file '%s': %s", o->pid_file, strerror(-r)), r;
+        /* The child may go on to exec.fifo; had it died meanwhile, the container is just stopped. */
+        (void) sync_send(c.sync_fd, SYNC_CREATED, 0, NULL, -1);
         c.ready = true;
         *ret_pid = c.init;
         return 0;

@@ -114,7 +114,7 @@ const char *sync_type_to_string(enum sync_type t) {
                 [SYNC_USERMAP] = "usermap", [SYNC_USERMAP_ACK] = "usermap-ack", [SYNC_PID] = "pid",
                 [SYNC_CONSOLE] = "console", [SYNC_HOOKS] = "hooks", [SYNC_HOOKS_ACK] = "hooks-ack",
                 [SYNC_SECCOMP] = "seccomp", [SYNC_READY] = "ready", [SYNC_ERROR] = "error",
-                [SYNC_CGROUP_ACK] = "cgroup-ack",
+                [SYNC_CGROUP_ACK] = "cgroup-ack", [SYNC_CREATED] = "created",
         };
-        return t >= SYNC_USERMAP && t <= SYNC_CGROUP_ACK ? names[t] : "unknown";
+        return t >= SYNC_USERMAP && t <= SYNC_CREATED ? names[t] : "unknown";
 }

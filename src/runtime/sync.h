@@ -7,10 +7,13 @@
  *   child -> parent   SYNC_CONSOLE     (fd: pty master) forward it to --console-socket
  *   child -> parent   SYNC_HOOKS       run prestart + createRuntime hooks, then SYNC_HOOKS_ACK
  *   child -> parent   SYNC_SECCOMP     (fd: seccomp listener) hand it to listenerPath
- *   child -> parent   SYNC_READY       about to block on exec.fifo
+ *   child -> parent   SYNC_READY       set up; waits for SYNC_CREATED
  *   child -> parent   SYNC_ERROR       (value: errno, text: one line) setup failed; child exits
  *   parent -> child   SYNC_ERROR       a parent-side step failed; the child exits
  *   parent -> child   SYNC_CGROUP_ACK  the child is in its cgroup now (v1 hosts: moved after clone)
+ *   parent -> child   SYNC_CREATED     state.json is written: block on exec.fifo. EOF instead
+ *                                      means create died; the child exits, as nobody would ever
+ *                                      open the fifo or know its pid
  *
  * Each end closes the socket when done; EOF before SYNC_READY means the child died. */
 #pragma once
@@ -29,6 +32,7 @@ enum sync_type {
         SYNC_READY,
         SYNC_ERROR,
         SYNC_CGROUP_ACK,        /* parent -> child: you are in the container's cgroup (cgroup-container.h) */
+        SYNC_CREATED,
 };
 
 /* Send a message; text may be NULL, fd -1 for none. */
