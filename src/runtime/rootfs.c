@@ -43,7 +43,7 @@ struct parent_mount {
         const char *path;
         char *best;
         size_t best_len;
-        bool shared;
+        bool needs_private;   /* shared or unbindable */
 };
 
 /* mountinfo callback: remember the deepest mount that contains p->path. */
@@ -59,18 +59,20 @@ static int find_parent(const struct mountinfo_entry *e, void *userdata) {
         if (!p->best)
                 return -ENOMEM;
         p->best_len = l;
-        p->shared = strstr(e->optional, "shared:") != NULL;
+        p->needs_private = strstr(e->optional, "shared:") != NULL || strstr(e->optional, "unbindable") != NULL;
         return 0;
 }
 
 /* pivot_root(2) refuses a shared parent of the new root, and our rootfs bind must not propagate
  * to the host: make the mount holding the rootfs private if it is shared (runc
- * rootfsParentMountPrivate). */
+ * rootfsParentMountPrivate). Also if it is unbindable (linux.rootfsPropagation "unbindable" made
+ * "/" so): a bind from an unbindable mount fails with EINVAL (mount(2)), and the propagation
+ * asked for is set again on the new "/" after the pivot. */
 static int make_parent_private(const char *rootfs, char **ret_error) {
         struct parent_mount p = { .path = rootfs };
         int r = mountinfo_foreach(find_parent, &p);
 
-        if (r >= 0 && p.best && p.shared && mount(NULL, p.best, NULL, MS_PRIVATE, NULL) < 0)
+        if (r >= 0 && p.best && p.needs_private && mount(NULL, p.best, NULL, MS_PRIVATE, NULL) < 0)
                 r = -errno;
         if (r < 0)
                 mnt_errorf(ret_error, r, "root.path (%s): make the parent mount %s private", rootfs,

@@ -40,6 +40,13 @@ rf_run p-private
 rf_expect_ok p-private
 rf_out p-private | grep -q '^root=.*\(shared\|master\):' && fail "rootfsPropagation private: $(rf_out p-private)"
 
+# unbindable: "/" turns unbindable before the rootfs is bound onto itself, which must still work.
+JQ='.linux.rootfsPropagation = "unbindable"' rf_bundle p-unbindable sh /script
+echo "$script" >"$T/p-unbindable/rootfs/script"
+rf_run p-unbindable
+rf_expect_ok p-unbindable
+rf_out p-unbindable | grep -q '^root=.*unbindable' || fail "rootfsPropagation unbindable: $(rf_out p-unbindable)"
+
 JQ='.linux.rootfsPropagation = "sideways"' rf_bundle p-bad true
 rf_run p-bad
 rf_expect_err p-bad "rootfsPropagation"
