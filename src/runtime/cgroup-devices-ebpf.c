@@ -121,13 +121,21 @@ int cg_devices_ebpf_attach(int dir_fd, const struct oci_device_rule *rules, size
                 .insns = (uint64_t) (uintptr_t) p.insns,
                 .insn_cnt = (uint32_t) p.n,
                 .license = (uint64_t) (uintptr_t) "GPL",
-                .log_buf = (uint64_t) (uintptr_t) log,
-                .log_size = sizeof log,
-                .log_level = 1,
         };
-        /* bpf(2) makes program fds close-on-exec. */
+        /* bpf(2) makes program fds close-on-exec. Load without a verifier log first: with one,
+         * a log that outgrows its buffer fails the load with ENOSPC even when the program
+         * verifies (kernel/bpf/verifier.c, bpf_check(); a long linux.resources.devices list
+         * does that). Only a refused program is loaded again, for the log's first line. */
         _cleanup_close_ int prog = (int) syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
         int e = errno;
+        if (prog < 0) {
+                load.log_buf = (uint64_t) (uintptr_t) log;
+                load.log_size = sizeof log;
+                load.log_level = 1;
+                _cleanup_close_ int again = (int) syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
+                if (again >= 0)
+                        log[0] = '\0';    /* it passed this time: no reason to show */
+        }
         free(p.insns);
         if (prog < 0) {
                 log[strcspn(log, "\n")] = '\0';
