@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "container.h"
 #include "parse.h"
 
@@ -24,6 +25,8 @@ static const char create_usage[] =
         "      --preserve-fds N    pass fds 3..3+N-1 to the process\n"
         "      --pidfd-socket P    send a pidfd of the process to the unix socket P\n"
         "      --no-subreaper      accepted for runc compatibility\n"
+        "      --init              run husk-init as PID 1 in front of process.args\n"
+        "      --init-path PATH    the static husk-init to use (default: " HUSK_INIT_PATH ")\n"
         "  -h, --help              show this help\n";
 
 static const char run_usage[] =
@@ -40,6 +43,8 @@ static const char run_usage[] =
         "      --preserve-fds N    pass fds 3..3+N-1 to the process\n"
         "      --pidfd-socket P    send a pidfd of the process to the unix socket P\n"
         "      --no-subreaper      do not make husk a child subreaper\n"
+        "      --init              run husk-init as PID 1 in front of process.args\n"
+        "      --init-path PATH    the static husk-init to use (default: " HUSK_INIT_PATH ")\n"
         "  -h, --help              show this help\n";
 
 enum {
@@ -51,6 +56,8 @@ enum {
         ARG_NO_SUBREAPER,
         ARG_KEEP,
         ARG_PIDFD_SOCKET,
+        ARG_INIT,
+        ARG_INIT_PATH,
 };
 
 static int handle(int c, const char *arg, void *userdata) {
@@ -65,6 +72,8 @@ static int handle(int c, const char *arg, void *userdata) {
         case ARG_NO_SUBREAPER:   a->no_subreaper = true; return 0;
         case ARG_KEEP:           a->keep = true; return 0;
         case ARG_PIDFD_SOCKET:   a->opts.pidfd_socket = arg; return 0;
+        case ARG_INIT:           a->opts.init = true; return 0;
+        case ARG_INIT_PATH:      a->opts.init_path = arg; return 0;
         case ARG_PRESERVE_FDS:
                 if (safe_atou(arg, &a->opts.preserve_fds) < 0 || a->opts.preserve_fds > 65536) {
                         log_error("--preserve-fds: must be a number, got '%s'", arg);
@@ -89,11 +98,14 @@ int create_parse_args(int argc, char **argv, const struct global_args *g, bool r
                 { "no-subreaper",   no_argument,       NULL, ARG_NO_SUBREAPER },
                 { "keep",           no_argument,       NULL, ARG_KEEP },
                 { "pidfd-socket",   required_argument, NULL, ARG_PIDFD_SOCKET },
+                { "init",           no_argument,       NULL, ARG_INIT },
+                { "init-path",      required_argument, NULL, ARG_INIT_PATH },
                 { "help",           no_argument,       NULL, 'h' },
                 {}
         };
         *a = (struct create_args) { .opts = { .root = g->root, .console_master_fd = -1,
-                                              .cgroup_manager = g->cgroup_manager } };
+                                              .cgroup_manager = g->cgroup_manager,
+                                              .init_path = HUSK_INIT_PATH } };
         const char *usage = run ? run_usage : create_usage;
         int first = verb_getopt(argc, argv, run ? "b:d" : "b:", options, usage, handle, a, ret_exit);
         if (first < 0)

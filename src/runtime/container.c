@@ -28,6 +28,7 @@
 #include "json-util.h"
 #include "ns.h"
 #include "seccomp.h"
+#include "spec-init.h"
 #include "state.h"
 #include "strv.h"
 #include "sync.h"
@@ -128,6 +129,10 @@ static int load_bundle(struct create_context *c, char **ret_error) {
                 return json_errorf(ret_error, "%s/config.json: process.args: must be a non-empty array", c->bundle);
         if (!s->root_path)
                 return json_errorf(ret_error, "%s/config.json: root.path: required", c->bundle);
+        bool init;
+        if ((r = spec_init_wanted(c->spec, c->opts->init, &init, ret_error)) < 0 ||
+            (init && (r = spec_init_apply(c->spec, c->opts->init_path, ret_error)) < 0))
+                return r;
         if (!oci_spec_namespace(s, OCI_NS_MOUNT))
                 return json_errorf(ret_error, "linux.namespaces: a mount namespace is required");
         const struct oci_namespace *uts = oci_spec_namespace(s, OCI_NS_UTS);

@@ -20,6 +20,9 @@ struct container_options {
         bool no_new_keyring;            /* --no-new-keyring */
         unsigned preserve_fds;          /* --preserve-fds N: fds 3..3+N-1 reach the process */
         const char *cgroup_manager;     /* --cgroup-manager: cgroupfs (NULL), systemd, disabled */
+        bool init;                      /* --init: husk-init as PID 1 (also the annotation
+                                         * org.husk.init, spec-init.h) */
+        const char *init_path;          /* the static husk-init to bind-mount for it */
 };
 
 /* husk create: returns once the container process is set up and blocks on exec.fifo, with
