@@ -51,6 +51,7 @@ int verb_resume(int argc, char **argv, const struct global_args *g);
 int verb_exec(int argc, char **argv, const struct global_args *g);
 int verb_ps(int argc, char **argv, const struct global_args *g);
 int verb_update(int argc, char **argv, const struct global_args *g);
+int verb_events(int argc, char **argv, const struct global_args *g);
 
 /* The foreground side of run and exec (run.c): forward SIGHUP, SIGINT, SIGQUIT, SIGTERM,
  * SIGUSR1/2 and SIGWINCH to pid; copy stdin -> master and master -> stdout (stdin in raw mode when

@@ -23,6 +23,7 @@ static const struct verb verbs[] = {
         { "pause",    "freeze a container's processes (cgroup freezer)",  verb_pause },
         { "resume",   "thaw a paused container",                          verb_resume },
         { "update",   "change a container's cgroup limits",               verb_update },
+        { "events",   "print a container's statistics and OOM events",    verb_events },
         { "spec",     "write a config.json template",                     verb_spec },
         { "features", "print the features of this runtime as JSON",       verb_features },
         { "limits",   "show what the cgroups allow, and the plan (libhusk)", verb_limits },

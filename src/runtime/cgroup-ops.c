@@ -18,8 +18,7 @@
 
 #define FREEZE_WAIT_MS 5000
 
-/* The directory of controller c's hierarchy (v1 mount or cgroup2). */
-static const char *ctrl_dir(const struct cgroup *cg, enum cgroup_ctrl c, char *buf, size_t n) {
+const char *cg_ctrl_dir(const struct cgroup *cg, enum cgroup_ctrl c, char *buf, size_t n) {
         int where = cgroup_layout_where(&cg->layout, c);
         if (where == 0)
                 return NULL;
@@ -45,7 +44,7 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *ret) {
         _cleanup_free_ char *text = NULL;
         uint64_t v = 0;
         int r;
-        if (!ctrl_dir(cg, CG_FREEZER, dir, sizeof dir))
+        if (!cg_ctrl_dir(cg, CG_FREEZER, dir, sizeof dir))
                 return -EOPNOTSUPP;
         if (cgroup_layout_where(&cg->layout, CG_FREEZER) == 1) {
                 if ((r = cg_read(dir, "freezer.state", &text)) < 0)
@@ -66,7 +65,7 @@ int cgroup_is_frozen(const struct cgroup *cg, bool *ret) {
 int cgroup_freeze(const struct cgroup *cg, bool freeze, char **ret_error) {
         char dir[4096];
         int r;
-        if (!ctrl_dir(cg, CG_FREEZER, dir, sizeof dir))
+        if (!cg_ctrl_dir(cg, CG_FREEZER, dir, sizeof dir))
                 return json_errorf(ret_error, "cgroup %s: no freezer on this host", cg->path), -EOPNOTSUPP;
         bool v1 = cgroup_layout_where(&cg->layout, CG_FREEZER) == 1;
         r = v1 ? cg_write(dir, "freezer.state", freeze ? "FROZEN" : "THAWED", "freezer", ret_error)
@@ -156,8 +155,7 @@ int cgroup_kill_all(const struct cgroup *cg, int sig, char **ret_error) {
         return 0;
 }
 
-/* One value from a flat keyed file, or a single-number file when key is NULL. */
-static int read_u64(const char *dir, const char *file, const char *key, uint64_t *ret) {
+int cg_read_u64(const char *dir, const char *file, const char *key, uint64_t *ret) {
         _cleanup_free_ char *text = NULL;
         int r = cg_read(dir, file, &text);
         if (r < 0)
@@ -174,44 +172,45 @@ static int read_u64(const char *dir, const char *file, const char *key, uint64_t
 int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *ret) {
         struct cgroup_stats s = {};
         char dir[4096];
-        if (ctrl_dir(cg, CG_MEMORY, dir, sizeof dir)) {
+        if (cg_ctrl_dir(cg, CG_MEMORY, dir, sizeof dir)) {
                 bool v1 = cgroup_layout_where(&cg->layout, CG_MEMORY) == 1;
-                s.has_memory = read_u64(dir, v1 ? "memory.usage_in_bytes" : "memory.current", NULL,
+                s.has_memory = cg_read_u64(dir, v1 ? "memory.usage_in_bytes" : "memory.current", NULL,
                                         &s.memory_current) >= 0;
-                (void) read_u64(dir, v1 ? "memory.limit_in_bytes" : "memory.max", NULL, &s.memory_max);
+                (void) cg_read_u64(dir, v1 ? "memory.limit_in_bytes" : "memory.max", NULL, &s.memory_max);
                 if (v1) {
-                        (void) read_u64(dir, "memory.oom_control", "oom_kill", &s.memory_events_oom_kill);
-                        (void) read_u64(dir, "memory.failcnt", NULL, &s.memory_events_max);
+                        (void) cg_read_u64(dir, "memory.oom_control", "oom_kill", &s.memory_events_oom_kill);
+                        (void) cg_read_u64(dir, "memory.failcnt", NULL, &s.memory_events_max);
                         s.memory_events_oom = s.memory_events_oom_kill;
                 } else {
-                        (void) read_u64(dir, "memory.events", "oom", &s.memory_events_oom);
-                        (void) read_u64(dir, "memory.events", "oom_kill", &s.memory_events_oom_kill);
-                        (void) read_u64(dir, "memory.events", "max", &s.memory_events_max);
+                        (void) cg_read_u64(dir, "memory.events", "oom", &s.memory_events_oom);
+                        (void) cg_read_u64(dir, "memory.events", "oom_kill", &s.memory_events_oom_kill);
+                        (void) cg_read_u64(dir, "memory.events", "max", &s.memory_events_max);
                 }
         }
-        if (ctrl_dir(cg, CG_PIDS, dir, sizeof dir)) {
-                s.has_pids = read_u64(dir, "pids.current", NULL, &s.pids_current) >= 0;
-                (void) read_u64(dir, "pids.max", NULL, &s.pids_max);
+        if (cg_ctrl_dir(cg, CG_PIDS, dir, sizeof dir)) {
+                s.has_pids = cg_read_u64(dir, "pids.current", NULL, &s.pids_current) >= 0;
+                (void) cg_read_u64(dir, "pids.max", NULL, &s.pids_max);
         }
-        if (ctrl_dir(cg, CG_CPU, dir, sizeof dir)) {
+        if (cg_ctrl_dir(cg, CG_CPU, dir, sizeof dir)) {
                 bool v1 = cgroup_layout_where(&cg->layout, CG_CPU) == 1;
-                s.has_cpu = read_u64(dir, "cpu.stat", "nr_periods", &s.cpu_nr_periods) >= 0;
-                (void) read_u64(dir, "cpu.stat", "nr_throttled", &s.cpu_nr_throttled);
+                s.has_cpu = cg_read_u64(dir, "cpu.stat", "nr_periods", &s.cpu_nr_periods) >= 0;
+                (void) cg_read_u64(dir, "cpu.stat", "nr_throttled", &s.cpu_nr_throttled);
                 if (v1) {
                         uint64_t ns = 0;
-                        if (read_u64(dir, "cpu.stat", "throttled_time", &ns) >= 0)
+                        if (cg_read_u64(dir, "cpu.stat", "throttled_time", &ns) >= 0)
                                 s.cpu_throttled_usec = ns / 1000;
                         char acct[4096];
-                        if (ctrl_dir(cg, CG_CPUACCT, acct, sizeof acct) && read_u64(acct, "cpuacct.usage", NULL, &ns) >= 0)
+                        if (cg_ctrl_dir(cg, CG_CPUACCT, acct, sizeof acct) &&
+                            cg_read_u64(acct, "cpuacct.usage", NULL, &ns) >= 0)
                                 s.cpu_usage_usec = ns / 1000;
                 } else {
-                        (void) read_u64(dir, "cpu.stat", "usage_usec", &s.cpu_usage_usec);
-                        (void) read_u64(dir, "cpu.stat", "throttled_usec", &s.cpu_throttled_usec);
+                        (void) cg_read_u64(dir, "cpu.stat", "usage_usec", &s.cpu_usage_usec);
+                        (void) cg_read_u64(dir, "cpu.stat", "throttled_usec", &s.cpu_throttled_usec);
                 }
         } else if (cg->layout.unified) {
                 /* cpu.stat's usage is core on v2, even without the cpu controller */
                 cg_file_path(dir, sizeof dir, cg->layout.unified, cg->path, NULL);
-                s.has_cpu = read_u64(dir, "cpu.stat", "usage_usec", &s.cpu_usage_usec) >= 0;
+                s.has_cpu = cg_read_u64(dir, "cpu.stat", "usage_usec", &s.cpu_usage_usec) >= 0;
         }
         *ret = s;
         return 0;

@@ -64,6 +64,10 @@ int open_container(const char *root, const char *id, bool exclusive, struct stat
 struct cgroup;
 int container_note_cgroup(const struct state_dir *d, const struct cgroup *cg);
 
+/* A pidfd of the container's init (container-ops.c), checked against its start time after
+ * opening so a reused pid is not taken for it; -ESRCH when the init is gone. */
+int container_init_pidfd(const struct container_state *s);
+
 /* Set *ret_error (if NULL so far) to the formatted message, where %m is strerror(-err), and
  * return err (a -errno), so call sites can read `return container_errorf(e, -errno, "x: %m")`. */
 int container_errorf(char **ret_error, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

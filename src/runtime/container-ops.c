@@ -45,7 +45,7 @@ int open_container(const char *root, const char *id, bool exclusive, struct stat
         return 0;
 }
 
-static int pidfd_of(const struct container_state *s) {
+int container_init_pidfd(const struct container_state *s) {
         int fd = (int) syscall(SYS_pidfd_open, s->pid, 0);
         if (fd < 0)
                 return -errno;
@@ -59,7 +59,7 @@ static int pidfd_of(const struct container_state *s) {
 }
 
 static int signal_init(const struct container_state *s, int sig) {
-        _cleanup_close_ int fd = pidfd_of(s);
+        _cleanup_close_ int fd = container_init_pidfd(s);
         if (fd < 0)
                 return fd;
         if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
@@ -161,7 +161,7 @@ int container_kill(const char *root, const char *id, int sig, char **ret_error) 
 
 /* SIGKILL the init and wait until it is gone (we may not be its parent: poll its pidfd). */
 static int kill_and_wait(const struct container_state *s) {
-        _cleanup_close_ int fd = pidfd_of(s);
+        _cleanup_close_ int fd = container_init_pidfd(s);
         if (fd == -ESRCH)
                 return 0;
         if (fd < 0)

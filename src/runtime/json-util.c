@@ -299,9 +299,10 @@ int json_load_text(const char *text, size_t len, const char *name, json_t **ret,
         return 0;
 }
 
-int json_dump_text(json_t *j, char **ret) {
+/* json_dumps() with flags, then json_load_text()'s big-integer rewrite undone. */
+static int dump_plain_u64(json_t *j, size_t flags, char **ret) {
         static const char mark[] = "\"\\u0001u64:";     /* how json_dumps writes U64_MARK */
-        _cleanup_free_ char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        _cleanup_free_ char *text = json_dumps(j, flags | JSON_PRESERVE_ORDER);
         if (!text)
                 return -ENOMEM;
         /* Undo json_load_text()'s rewrite: "\u0001u64:<digits>" back to the bare number. */
@@ -320,4 +321,18 @@ int json_dump_text(json_t *j, char **ret) {
         *o = '\0';
         *ret = TAKE_PTR(text);
         return 0;
+}
+
+int json_dump_text(json_t *j, char **ret) {
+        return dump_plain_u64(j, JSON_INDENT(2), ret);
+}
+
+int json_dump_line(json_t *j, char **ret) {
+        return dump_plain_u64(j, JSON_COMPACT, ret);
+}
+
+json_t *json_uint64(uint64_t v) {
+        if (v <= INT64_MAX)
+                return json_integer((json_int_t) v);
+        return json_sprintf(U64_MARK "%" PRIu64, v);
 }

@@ -39,5 +39,10 @@ int json_load_text(const char *text, size_t len, const char *name, json_t **ret,
 /* The inverse of json_load_text(): j as indented JSON text (keys in order), with the integers
  * above INT64_MAX that json_load_text() kept written back as plain numbers. */
 int json_dump_text(json_t *j, char **ret);
+/* The same on one line, without spaces (as Go's json.Encoder writes, runc's events). */
+int json_dump_line(json_t *j, char **ret);
+/* v as a JSON number; one above INT64_MAX in json_load_text()'s form, so that json_get_uint64()
+ * reads it and json_dump_text()/json_dump_line() write it as a plain number (NULL: no memory). */
+json_t *json_uint64(uint64_t v);
 /* Read a uint64 from a JSON value directly (array members); path names the value itself. */
 int json_value_uint64(json_t *v, const char *path, uint64_t *ret, char **err);
