@@ -247,37 +247,43 @@ static int parse_syscall(json_t *j, const char *path, bool strict, struct oci_se
         return 0;
 }
 
-static int parse_architectures(json_t *j, const char *path, struct oci_seccomp *s, char **err) {
+/* The string array j.key, each name mapped by lookup (0: unknown, an error naming the entry as
+ * an unknown what) and handed to add. */
+static int parse_names(json_t *j, const char *key, const char *path, const char *what, uint32_t (*lookup)(const char *),
+                       int (*add)(struct oci_seccomp *, uint32_t), struct oci_seccomp *s, char **err) {
         _cleanup_strv_free_ char **names = NULL;
-        int r = json_get_strv(j, "architectures", path, false, &names, err);
+        int r = json_get_strv(j, key, path, false, &names, err);
         if (r <= 0)
                 return r;
-        s->architectures = calloc(strv_length(names) + 1, sizeof *s->architectures);
-        if (!s->architectures)
-                return -ENOMEM;
         for (size_t i = 0; names[i]; i++) {
-                uint32_t token = arch_token(names[i]);
-                if (token == 0)
-                        return json_errorf(err, "%s.architectures[%zu]: unknown architecture \"%s\"",
-                                           path, i, names[i]);
-                s->architectures[s->n_architectures++] = token;
+                uint32_t v = lookup(names[i]);
+                if (v == 0)
+                        return json_errorf(err, "%s.%s[%zu]: unknown %s \"%s\"", path, key, i, what, names[i]);
+                if ((r = add(s, v)) < 0)
+                        return r;
         }
         return 0;
 }
 
-static int parse_flags(json_t *j, const char *path, struct oci_seccomp *s, char **err) {
-        _cleanup_strv_free_ char **names = NULL;
-        int r = json_get_strv(j, "flags", path, false, &names, err);
-        if (r <= 0)
-                return r;
-        for (size_t i = 0; names[i]; i++) {
-                size_t k = 0;
-                while (k < ELEMENTSOF(flag_bits) && strcmp(names[i], oci_seccomp_flag_names[k]) != 0)
-                        k++;
-                if (k == ELEMENTSOF(flag_bits))
-                        return json_errorf(err, "%s.flags[%zu]: unknown flag \"%s\"", path, i, names[i]);
-                s->flags |= flag_bits[k];
-        }
+static int add_architecture(struct oci_seccomp *s, uint32_t token) {
+        uint32_t *a = realloc(s->architectures, (s->n_architectures + 1) * sizeof *a);
+        if (!a)
+                return -ENOMEM;
+        s->architectures = a;
+        s->architectures[s->n_architectures++] = token;
+        return 0;
+}
+
+/* "SECCOMP_FILTER_FLAG_LOG" -> OCI_SECCOMP_FLAG_LOG, 0 when unknown. */
+static uint32_t flag_bit(const char *name) {
+        for (size_t k = 0; k < ELEMENTSOF(flag_bits); k++)
+                if (strcmp(name, oci_seccomp_flag_names[k]) == 0)
+                        return flag_bits[k];
+        return 0;
+}
+
+static int add_flag(struct oci_seccomp *s, uint32_t bit) {
+        s->flags |= bit;
         return 0;
 }
 
@@ -323,10 +329,10 @@ static int parse(json_t *j, const char *path, bool strict, struct oci_seccomp **
                             &s->default_errno_ret, err);
         if (r < 0)
                 return r;
-        r = parse_architectures(j, path, s, err);
+        r = parse_names(j, "architectures", path, "architecture", arch_token, add_architecture, s, err);
         if (r < 0)
                 return r;
-        r = parse_flags(j, path, s, err);
+        r = parse_names(j, "flags", path, "flag", flag_bit, add_flag, s, err);
         if (r < 0)
                 return r;
         r = json_get_string(j, "listenerPath", path, false, &s->listener_path, err);
