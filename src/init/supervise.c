@@ -56,7 +56,14 @@ int supervisor_reload(struct supervisor *sv, const char *reason) {
         log_debug("%s: %s: %s", reason, why, p.why);
         char full[sizeof why + 64];
         snprintf(full, sizeof full, "%s: %s", reason, why);
-        return pool_set_plan(&sv->pool, &p, full, now_usec());
+        /* The same count with another environment: no "workers N -> M" line will say why the
+         * workers are restarted, so this one does. */
+        unsigned n = p.workers;
+        bool roll = sv->pool.have_plan && n == sv->pool.target && !env_plan_equal(&sv->pool.plan.env, &p.env);
+        r = pool_set_plan(&sv->pool, &p, full, now_usec());
+        if (r >= 0 && roll)
+                log_info("rolling %u workers, their environment changed (%s)", n, full);
+        return r;
 }
 
 /* SIGTERM (or SIGINT with workers): the workloads get it, restarts stop, and SIGKILL follows

@@ -5,7 +5,11 @@
  *   zombies            print how many processes of /proc are zombies
  *   signals            print each signal received, one per line; exit 0 on SIGTERM
  *   ignore-term        ignore SIGTERM, print "ready", sleep forever
- *   fds                print our open fds, space-separated
+ *   fds                print our open fds, space-separated (from /proc/self/fd, or by fcntl
+ *                      over 0..1023 without /proc)
+ *   no-close-range PROG ARGS...
+ *                      exec PROG under a seccomp filter that fails close_range(2) with ENOSYS,
+ *                      as a kernel before 5.9 does (husk-init's fallback)
  *   orphan-ppid        fork; the child prints its parent after ours exited
  *   daemon FILE        leave a SIGTERM-ignoring orphan (pid written to FILE), exit 0
  *   pgrp               print "pid pgid"
@@ -13,10 +17,16 @@
  *                      PID 1 took until none was left (ms), from /proc/1/task/1/children */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -103,12 +113,17 @@ static int mode_ignore_term(void) {
 }
 
 static int mode_fds(void) {
+        const char *sep = "";
         DIR *d = opendir("/proc/self/fd");
         if (!d) {
-                perror("/proc/self/fd");
-                return 1;
+                for (int fd = 0; fd < 1024; fd++)
+                        if (fcntl(fd, F_GETFD) >= 0) {
+                                printf("%s%d", sep, fd);
+                                sep = " ";
+                        }
+                printf("\n");
+                return 0;
         }
-        const char *sep = "";
         struct dirent *de;
         while ((de = readdir(d))) {
                 if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
@@ -119,6 +134,31 @@ static int mode_fds(void) {
         printf("\n");
         closedir(d);
         return 0;
+}
+
+#ifndef SYS_close_range
+#define SYS_close_range 436 /* the same number on every architecture */
+#endif
+
+static int mode_no_close_range(char **argv) {
+        struct sock_filter filter[] = {
+                BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+                BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_close_range, 0, 1),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+                BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
+        struct sock_fprog prog = { .len = sizeof filter / sizeof filter[0], .filter = filter };
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+                perror("seccomp");
+                return 1;
+        }
+        if (syscall(SYS_close_range, 1000, 1000, 0) == 0 || errno != ENOSYS) {
+                fprintf(stderr, "close_range(2) still works under the filter\n");
+                return 1;
+        }
+        execvp(argv[0], argv);
+        perror(argv[0]);
+        return 127;
 }
 
 /* Fork a child that outlives us and ignores SIGTERM (the init sends it once we are gone).
@@ -244,6 +284,8 @@ int main(int argc, char **argv) {
                 return mode_ignore_term();
         if (strcmp(mode, "fds") == 0)
                 return mode_fds();
+        if (strcmp(mode, "no-close-range") == 0 && argc > 2)
+                return mode_no_close_range(argv + 2);
         if (strcmp(mode, "orphan-ppid") == 0)
                 return mode_orphan_ppid();
         if (strcmp(mode, "daemon") == 0 && argc == 3)
@@ -254,6 +296,7 @@ int main(int argc, char **argv) {
                 printf("%d %d\n", (int) getpid(), (int) getpgrp());
                 return 0;
         }
-        fprintf(stderr, "usage: init-probe orphans N MS|zombies|signals|ignore-term|fds|orphan-ppid|daemon FILE|pgrp\n");
+        fprintf(stderr, "usage: init-probe orphans N MS|zombies|signals|ignore-term|fds|no-close-range PROG ARGS...|"
+                "orphan-ppid|daemon FILE|pgrp|reap-bench N\n");
         return 2;
 }
