@@ -17,12 +17,13 @@
 #include "fileio.h"
 #include "json-util.h"
 #include "process-internal.h"
+#include "procfs.h"
 
 /* Reading the AppArmor "current" attribute fails with EINVAL unless AppArmor is active. The
  * module parameter is the fallback for kernels before the per-LSM attr directory. */
 bool lsm_apparmor_enabled(void) {
         _cleanup_free_ char *s = NULL;
-        if (read_one_line_at(AT_FDCWD, "/proc/self/attr/apparmor/current", &s) >= 0)
+        if (procfs_read_line("self/attr/apparmor/current", &s) >= 0)
                 return true;
         if (read_one_line_at(AT_FDCWD, "/sys/module/apparmor/parameters/enabled", &s) >= 0)
                 return s[0] == 'Y';
@@ -35,14 +36,16 @@ bool lsm_selinux_enabled(void) {
         _cleanup_free_ char *s = NULL;
         if (access("/sys/fs/selinux/enforce", F_OK) == 0)
                 return true;
-        if (read_one_line_at(AT_FDCWD, "/proc/self/attr/current", &s) < 0)
+        if (procfs_read_line("self/attr/current", &s) < 0)
                 return false;
         char *a = strchr(s, ':'), *b = a ? strchr(a + 1, ':') : NULL;
         return b && !strchr(s, ' ');
 }
 
+/* Through a verified procfs: a container that covered /proc must not get the label written
+ * elsewhere (CVE-2025-52881). */
 static int write_attr(const char *path, const char *value) {
-        return write_string_file_at(AT_FDCWD, path, value);
+        return procfs_write(path, value);
 }
 
 int process_apply_lsm_labels(const struct oci_process *p, char **err) {
@@ -51,9 +54,9 @@ int process_apply_lsm_labels(const struct oci_process *p, char **err) {
                 _cleanup_free_ char *cmd = NULL;
                 if (asprintf(&cmd, "exec %s", p->apparmor_profile) < 0)
                         return -ENOMEM;
-                r = write_attr("/proc/self/attr/apparmor/exec", cmd);
+                r = write_attr("self/attr/apparmor/exec", cmd);
                 if (r == -ENOENT)
-                        r = write_attr("/proc/self/attr/exec", cmd);
+                        r = write_attr("self/attr/exec", cmd);
                 if (r < 0) {
                         json_errorf(err, "process.apparmorProfile: cannot switch to profile \"%s\" on exec: %s%s",
                                     p->apparmor_profile, strerror(-r), r == -ENOENT ? " (is the profile loaded?)" : "");
@@ -64,7 +67,7 @@ int process_apply_lsm_labels(const struct oci_process *p, char **err) {
                 if (!lsm_selinux_enabled())
                         return json_errorf(err, "process.selinuxLabel: \"%s\" is set, but SELinux is not enabled on this host",
                                            p->selinux_label);
-                r = write_attr("/proc/self/attr/exec", p->selinux_label);
+                r = write_attr("self/attr/exec", p->selinux_label);
                 if (r < 0) {
                         json_errorf(err, "process.selinuxLabel: cannot set \"%s\" for exec: %s", p->selinux_label, strerror(-r));
                         return r;

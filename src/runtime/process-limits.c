@@ -21,6 +21,7 @@
 #include "json-util.h"
 #include "parse.h"
 #include "process-internal.h"
+#include "procfs.h"
 
 static const char *fmt_limit(char *buf, size_t n, rlim_t v) {
         if (v == RLIM_INFINITY)
@@ -68,11 +69,12 @@ int process_apply_oom_score_adj(const struct oci_process *p, char **err) {
         if (!p->has_oom_score_adj)
                 return 0;
         snprintf(buf, sizeof buf, "%d", p->oom_score_adj);
-        int r = write_string_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf);
+        /* Through a verified procfs, not the container's /proc (CVE-2025-52881). */
+        int r = procfs_write("self/oom_score_adj", buf);
         if (r >= 0)
                 return 0;
         int now;
-        if ((r == -EACCES || r == -EPERM) && read_one_line_at(AT_FDCWD, "/proc/self/oom_score_adj", &cur) >= 0 &&
+        if ((r == -EACCES || r == -EPERM) && procfs_read_line("self/oom_score_adj", &cur) >= 0 &&
             safe_atoi(cur, &now) >= 0 && p->oom_score_adj < now) {
                 json_errorf(err, "process.oomScoreAdj: lowering it from %d to %d needs CAP_SYS_RESOURCE: %s",
                             now, p->oom_score_adj, strerror(-r));

@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "fileio.h"
 #include "json-util.h"
+#include "procfs.h"
 #include "strv.h"
 #include "sysctl.h"
 
@@ -95,7 +96,7 @@ int sysctl_apply(const struct oci_spec *s, char **err) {
                 int r = sysctl_key_to_path(c->key, &path);
                 if (r < 0)
                         return r;
-                r = write_string_file_at(AT_FDCWD, path, c->value);
+                r = procfs_write(path + strlen("/proc/"), c->value);
                 if (r < 0) {
                         json_errorf(err, "linux.sysctl.%s: %s: %s", c->key, path, strerror(-r));
                         return r;
