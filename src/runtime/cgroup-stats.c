@@ -97,12 +97,15 @@ static uint64_t ticks_to_nsec(uint64_t ticks, uint64_t hz) {
         return ticks / hz * NSEC_PER_SEC + ticks % hz * NSEC_PER_SEC / hz;
 }
 
-/* v1 cpuacct: usage.percpu, percpu_kernel, percpu_user, and kernel/user time from
- * cpuacct.usage_sys/usage_user (nanoseconds, 4.7+), else cpuacct.stat (USER_HZ ticks, as runc). */
+/* v1 cpuacct: usage.total to the nanosecond (cgroup_stats() keeps microseconds), percpu,
+ * percpu_kernel, percpu_user, and kernel/user time from cpuacct.usage_sys/usage_user
+ * (nanoseconds, 4.7+), else cpuacct.stat (USER_HZ ticks, as runc). */
 static int v1_cpu_usage(const char *dir, json_t *usage) {
         _cleanup_free_ char *percpu = NULL, *all = NULL, *stat = NULL;
         json_t *a = NULL;
         int r;
+        if (put_read(usage, "total", dir, "cpuacct.usage", NULL) < 0)
+                return -ENOMEM;
         if (cg_read(dir, "cpuacct.usage_percpu", &percpu) >= 0 && numbers_json(percpu, false, &a) >= 0 &&
             put(usage, "percpu", a) < 0)
                 return -ENOMEM;

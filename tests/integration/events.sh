@@ -6,22 +6,17 @@
 # or stopped container, a bad --interval and a missing id fail with a message.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/cgroup-lib.sh"
+. "$(dirname "$0")/lifecycle-lib.sh"     # expect_fail
 . "$(dirname "$0")/events-lib.sh"
 
 cg_setup
-[[ -e /sys/fs/cgroup/cgroup.controllers || -d /sys/fs/cgroup/memory ]] || skip "no cgroup hierarchy on /sys/fs/cgroup"
-v1=""
-[[ -d /sys/fs/cgroup/memory ]] && v1=1
 id=ev$$
-
-expect_fail() {
-	local text=$1
-	shift
-	if "$@" >"$T/err" 2>&1; then
-		fail "'$*' succeeded, expected an error with '$text'"
-	fi
-	grep -qF -- "$text" "$T/err" || fail "'$*': expected '$text' in: $(cat "$T/err")"
-}
+if [[ -d /sys/fs/cgroup/memory ]]; then
+	v1=1
+else
+	[[ -e /sys/fs/cgroup/cgroup.controllers ]] || skip "no cgroup hierarchy on /sys/fs/cgroup"
+	v1=""
+fi
 
 # --- --stats of a running container
 JQ='.linux.resources.memory = {"limit": 67108864}
