@@ -8,13 +8,12 @@
 #
 # It runs in a private mount namespace of its own, so that the mount table it compares is not
 # changed by other users of the host. CHURN_CYCLES and CHURN_PARALLEL override 200 and 50.
-if [[ -z ${HUSK_CHURN_TEST_NS:-} ]] && command -v unshare >/dev/null; then
-	HUSK_CHURN_TEST_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
-fi
+. "$(dirname "$0")/leak-lib.sh"
+leak_private_mounts "$@"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
 lc_setup
-[[ -n ${HUSK_CHURN_TEST_NS:-} ]] || skip "needs unshare(1) from util-linux"
+leak_setup
 CYCLES=${CHURN_CYCLES:-200}
 PARALLEL=${CHURN_PARALLEL:-50}
 PREFIX=churn-$$
@@ -22,27 +21,11 @@ PREFIX=churn-$$
 lc_bundle t true
 lc_bundle s sleep 300
 
-mapfile -t HIER < <(awk '$0 ~ / - cgroup2? / { print $5 }' /proc/self/mountinfo | sort -u)
-((${#HIER[@]} > 0)) || skip "no cgroup filesystem is mounted"
-
-# count_* print one number each; the pattern "[/]tmp/..." matches our --root but not the
-# command line of the grep that looks for it.
 count_fds() { find "/proc/$$/fd" -mindepth 1 -maxdepth 1 | wc -l; }
-count_cgroups() {
-	local m
-	for m in "${HIER[@]}"; do
-		[[ -d $m/husk ]] && find "$m/husk" -mindepth 1 -maxdepth 3 -type d -name "*$PREFIX-*"
-	done | wc -l
-}
+count_cgroups() { leak_cgroups "$PREFIX-" | wc -l; }
 count_mounts() { wc -l </proc/self/mountinfo; }
 count_states() { find "$ROOT" -mindepth 1 -maxdepth 1 | wc -l; }
-count_procs() {
-	{
-		pgrep -P $$ || true
-		grep -l -- "/$PREFIX-" /proc/[0-9]*/cgroup 2>/dev/null | cut -d/ -f3 || true
-		grep -lz -- "[${ROOT:0:1}]${ROOT:1}" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3 || true
-	} | sort -u | wc -l
-}
+count_procs() { { pgrep -P $$ || true; leak_procs "/$PREFIX-" | cut -d' ' -f1; } | sort -u | wc -l; }
 KINDS="fds cgroups mounts states procs"
 declare -A before
 

@@ -7,13 +7,12 @@
 #
 # The test runs in a private mount namespace of its own so that the mount table it compares is
 # not changed by other users of the host.
-if [[ -z ${HUSK_FAULT_TEST_NS:-} ]] && command -v unshare >/dev/null; then
-	HUSK_FAULT_TEST_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
-fi
+. "$(dirname "$0")/leak-lib.sh"
+leak_private_mounts "$@"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
 lc_setup
-[[ -n ${HUSK_FAULT_TEST_NS:-} ]] || skip "needs unshare(1) from util-linux"
+leak_setup
 unset HUSK_FAULT
 
 # stage                       verb    how the command ends (parent: killed, 137; child: the
@@ -48,35 +47,7 @@ JQ=".hooks.prestart = [{\"path\": \"/bin/true\"}]
 .hooks.poststart = [{\"path\": \"/bin/true\"}]
 .hooks.poststop = [{\"path\": \"/bin/true\"}]" lc_bundle b /probe sleep 300
 
-# The cgroup hierarchies of this host: every cgroup and cgroup2 mount point.
-mapfile -t HIER < <(awk '$0 ~ / - cgroup2? / { print $5 }' /proc/self/mountinfo | sort -u)
-((${#HIER[@]} > 0)) || skip "no cgroup filesystem is mounted"
-
-# cgroups ID: the directories named ID (at any depth below husk's default parent) in every
-# hierarchy; one per line.
-cgroups() {
-	local m
-	for m in "${HIER[@]}"; do
-		[[ -d $m/husk ]] && find "$m/husk" -maxdepth 3 -type d -name "*$1*"
-	done
-	return 0
-}
-
-# procs ID: processes of the container or of husk working on it: in a cgroup named after ID,
-# or with our --root on their command line (husk and its children before they exec). The
-# pattern "[/]tmp/..." matches our root but not the command line of the grep that looks for it.
-procs() {
-	{
-		grep -l -- "/$1\$" /proc/[0-9]*/cgroup
-		grep -lz -- "[${ROOT:0:1}]${ROOT:1}" /proc/[0-9]*/cmdline
-	} 2>/dev/null | cut -d/ -f3 | sort -u | while read -r p; do
-		echo "$p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")"
-	done
-	return 0
-}
-no_procs() { [[ -z "$(procs "$1")" ]]; }
-
-mounts() { awk '{ print $5 }' /proc/self/mountinfo | sort; }
+no_procs() { [[ -z "$(leak_procs "/$1\$")" ]]; }
 
 run_fault() { # STAGE VERB ID: the command that meets the fault, with HUSK_FAULT set for it only
 	local stage=$1 verb=$2 id=$3
@@ -88,7 +59,7 @@ run_fault() { # STAGE VERB ID: the command that meets the fault, with HUSK_FAULT
 	esac
 }
 
-mounts_before=$(mounts)
+mounts_before=$(leak_mounts)
 n=0
 while read -r stage verb kind; do
 	[[ -n $stage ]] || continue
@@ -114,14 +85,14 @@ while read -r stage verb kind; do
 	# A create killed once the child exists: the child goes by itself (it must not wait for
 	# a start that cannot come), before any delete.
 	if [[ $verb == create && $kind == parent ]] && ! wait_until 20 no_procs "$id"; then
-		fail "$stage: processes left by the killed create: $(procs "$id")"
+		fail "$stage: processes left by the killed create: $(leak_procs "/$id\$")"
 	fi
 	h delete --force "$id" 2>"$T/err" || fail "$stage: delete --force: $(cat "$T/err")"
 	assert_eq "" "$(h list -q 2>&1)" "$stage: husk list after delete --force"
 	assert_eq "" "$(ls -A "$ROOT")" "$stage: state directories left in --root"
-	assert_eq "" "$(cgroups "$id")" "$stage: cgroups left"
-	wait_until 10 no_procs "$id" || fail "$stage: processes left: $(procs "$id")"
-	assert_eq "$mounts_before" "$(mounts)" "$stage: mount table"
+	assert_eq "" "$(leak_cgroups "$id")" "$stage: cgroups left"
+	wait_until 10 no_procs "$id" || fail "$stage: processes left: $(leak_procs "/$id\$")"
+	assert_eq "$mounts_before" "$(leak_mounts)" "$stage: mount table"
 	printf 'ok %-28s %-6s %s\n' "$stage" "$verb" "$kind"
 done <<<"$STAGES"
 echo "fault-injection: $n stages, nothing left behind"
