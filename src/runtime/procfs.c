@@ -147,11 +147,17 @@ int procfs_write(const char *path, const char *s) {
 }
 
 int procfs_read_line(const char *path, char **ret) {
-        _cleanup_close_ int dfd = -EBADF;
-        const char *name = NULL;
-        int r = procfs_open_parent(path, &dfd, &name);
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *s = NULL;
 
+        if (!strchr(path, '/'))
+                return -EINVAL;
+        int r = procfs_open(path, O_RDONLY, &fd);
+        if (r >= 0)
+                r = read_full_fd(fd, &s, NULL);
         if (r < 0)
                 return r;
-        return read_one_line_at(dfd, name, ret);
+        s[strcspn(s, "\n")] = '\0';
+        *ret = TAKE_PTR(s);
+        return 0;
 }
