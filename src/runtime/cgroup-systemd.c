@@ -294,6 +294,7 @@ int cgroup_systemd_start(struct cgroup *cg, pid_t pid, char **ret_error) {
                 return json_errorf(ret_error, "systemd: start %s in %s: %s", s->unit, s->slice,
                                    result ? result : error.message ? error.message : strerror(-r)), r;
         s->pending = false;
+        s->started_here = true;
         cg->owned = true;       /* from here on, cgroup_destroy() stops the unit */
         return adopt_started(cg, bus, pid, ret_error);
 }
@@ -313,20 +314,55 @@ int cg_systemd_adopt(struct cgroup *cg) {
         return 0;
 }
 
+/* A bus to the manager and the unit's check: 0 (and no bus) when there is no manager, the
+ * scope is still pending, or the unit's cgroup is not this one (a cgroupfs cgroup may be called
+ * "x.scope" too). */
+static int connect_owner(const struct cgroup *cg, sd_bus **ret) {
+        _cleanup_bus_ sd_bus *bus = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        *ret = NULL;
+        if (cg->scope->pending || bus_connect(&bus) < 0)
+                return 0;
+        if (unit_cgroup(bus, cg->scope->unit, &path, &error) < 0 || strcmp(path, cg->path) != 0)
+                return 0;
+        *ret = TAKE_PTR(bus);
+        return 1;
+}
+
+int cg_systemd_set_properties(const struct cgroup *cg, const struct oci_resources *res, char **ret_error) {
+        _cleanup_bus_ sd_bus *bus = NULL;
+        _cleanup_message_ sd_bus_message *m = NULL;
+        _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
+        if (cg->scope->started_here || connect_owner(cg, &bus) <= 0)
+                return 0;
+        /* SetUnitProperties(s name, b runtime, a(sv) properties), as `systemctl set-property --runtime` */
+        int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "sb", cg->scope->unit, 1);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'a', "(sv)");
+        if (r >= 0)
+                r = append_resources(m, res);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        if (r >= 0)
+                r = sd_bus_call(bus, m, 0, &error, NULL);
+        if (r < 0)
+                return json_errorf(ret_error, "systemd: SetUnitProperties %s: %s", cg->scope->unit,
+                                   error.message ? error.message : strerror(-r)), r;
+        return 0;
+}
+
 int cg_systemd_stop(const struct cgroup *cg, char **ret_error) {
         _cleanup_bus_ sd_bus *bus = NULL;
         _cleanup_message_ sd_bus_message *m = NULL;
         _cleanup_bus_error_ sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *path = NULL, *result = NULL;
+        _cleanup_free_ char *result = NULL;
         const char *unit = cg->scope->unit;
-        if (cg->scope->pending || bus_connect(&bus) < 0)
+        if (connect_owner(cg, &bus) <= 0)
                 return 0;
-        /* Only the unit whose cgroup this is: a cgroupfs cgroup may be called "x.scope" too. */
-        int r = unit_cgroup(bus, unit, &path, &error);
-        if (r < 0 || strcmp(path, cg->path) != 0)
-                return 0;
-        sd_bus_error_free(&error);
-        r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
+        int r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StopUnit");
         if (r >= 0)
                 r = sd_bus_message_append(m, "ss", unit, "replace");
         if (r >= 0)
@@ -367,6 +403,13 @@ int cg_systemd_adopt(struct cgroup *cg) {
 
 int cg_systemd_stop(const struct cgroup *cg, char **ret_error) {
         (void) cg;
+        (void) ret_error;
+        return 0;
+}
+
+int cg_systemd_set_properties(const struct cgroup *cg, const struct oci_resources *res, char **ret_error) {
+        (void) cg;
+        (void) res;
         (void) ret_error;
         return 0;
 }

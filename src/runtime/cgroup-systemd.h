@@ -27,6 +27,7 @@ struct cgroup_scope {
         char *slice;                    /* "system.slice" */
         char *description;
         bool pending;                   /* not started yet: waits for cgroup_systemd_start() */
+        bool started_here;              /* started by this handle, with res as its properties */
         struct oci_resources res;       /* what the scope gets at its start (shallow, but devices) */
         struct oci_device_rule *rules;  /* res.devices, owned */
 };
@@ -43,6 +44,9 @@ int cgroup_systemd_start(struct cgroup *cg, pid_t pid, char **ret_error);
 /* cgroup_open() of a path that ends in ".scope": remember the unit, so that cgroup_destroy()
  * stops it (only if that unit's ControlGroup is this very path). */
 int cg_systemd_adopt(struct cgroup *cg);
+/* husk update: the unit's properties for res (SetUnitProperties, runtime), so that systemd's view
+ * agrees with the files cgroup_apply() writes; 0 when not a scope of a manager that answers. */
+int cg_systemd_set_properties(const struct cgroup *cg, const struct oci_resources *res, char **ret_error);
 /* StopUnit and wait for the job; 0 when the unit is gone, not ours, or no manager answers. */
 int cg_systemd_stop(const struct cgroup *cg, char **ret_error);
 void cg_scope_free(struct cgroup_scope *s);

@@ -202,6 +202,8 @@ int cgroup_create(const char *path, const struct oci_resources *res, struct cgro
 int cgroup_apply(const struct cgroup *cg, const struct oci_resources *res, char **ret_error) {
         char dir[4096];
         int r = cg_check_served(&cg->layout, res, ret_error);
+        if (r >= 0 && cg->scope)
+                r = cg_systemd_set_properties(cg, res, ret_error);
         if (r >= 0 && cg->layout.unified)
                 r = cg_v2_enable_controllers(cg, res, ret_error);
         if (r >= 0)
