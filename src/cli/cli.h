@@ -72,3 +72,6 @@ struct create_args {
 };
 int create_parse_args(int argc, char **argv, const struct global_args *g, bool run,
                       struct create_args *a, int *ret_exit);
+/* Log what create or exec noted (create.c): warnings at warning level, the rest at debug level
+ * (with --log-format json: {"level":"warning","msg":...}). */
+void cli_log_notes(const struct container_notes *n);

@@ -132,6 +132,13 @@ int create_parse_args(int argc, char **argv, const struct global_args *g, bool r
         return 0;
 }
 
+void cli_log_notes(const struct container_notes *n) {
+        for (char **w = n->warnings; w && *w; w++)
+                log_warning("%s", *w);
+        for (char **d = n->debug; d && *d; d++)
+                log_debug("%s", *d);
+}
+
 int verb_create(int argc, char **argv, const struct global_args *g) {
         struct create_args a;
         int ret;
@@ -140,8 +147,10 @@ int verb_create(int argc, char **argv, const struct global_args *g) {
         /* A caller's SIG_IGN for SIGCHLD would make the kernel reap our children (hooks). */
         (void) signal(SIGCHLD, SIG_DFL);
         _cleanup_free_ char *err = NULL;
+        _cleanup_(container_notes_done) struct container_notes notes = {};
         pid_t pid;
-        int r = container_create(&a.opts, &pid, &err);
+        int r = container_create(&a.opts, &pid, &notes, &err);
+        cli_log_notes(&notes);
         if (r < 0) {
                 log_error_errno(r, "create container '%s': %s", a.opts.id, err ? err : strerror(-r));
                 return EXIT_FAILURE;

@@ -186,8 +186,10 @@ int verb_exec(int argc, char **argv, const struct global_args *g) {
                 return ret;
         (void) signal(SIGCHLD, SIG_DFL);        /* we wait for our children: no auto-reaping */
         _cleanup_free_ char *err = NULL;
+        _cleanup_(container_notes_done) struct container_notes notes = {};
         struct exec_result res;
-        int r = container_exec(&a.opts, &res, &err);
+        int r = container_exec(&a.opts, &res, &notes, &err);
+        cli_log_notes(&notes);
         if (r < 0) {
                 log_error_errno(r, "exec failed: %s", err ? err : strerror(-r));
                 return EXIT_EXEC_FAILED;

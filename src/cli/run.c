@@ -121,8 +121,10 @@ int verb_run(int argc, char **argv, const struct global_args *g) {
         }
 
         _cleanup_free_ char *err = NULL, *warning = NULL;
+        _cleanup_(container_notes_done) struct container_notes notes = {};
         pid_t pid;
-        int r = container_create(&a.opts, &pid, &err);
+        int r = container_create(&a.opts, &pid, &notes, &err);
+        cli_log_notes(&notes);
         if (r < 0) {
                 log_error_errno(r, "run container '%s': %s", a.opts.id, err ? err : strerror(-r));
                 return EXIT_FAILURE;

@@ -410,32 +410,15 @@ static int serve(struct exec_context *c, char **ret_error) {
         }
 }
 
-static int spawn(struct exec_context *c, char **ret_error) {
-        int pair[2];
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-                return container_errorf(ret_error, -errno, "socketpair: %m");
-        c->sync_fd = pair[0];
-        bool cgroup_wait = false;
-        pid_t pid = container_cgroup_clone(c->cgroup, 0, &cgroup_wait);
-        if (pid < 0) {
-                safe_close(pair[1]);
-                return json_errorf(ret_error, "clone: %s", strerror(-pid)), pid;
-        }
-        if (pid == 0) {
-                /* Not ours to hold in there: the state lock, the parent's socket end. */
-                safe_close(c->dir->dir_fd);
-                safe_close(pair[0]);
-                c->sync_fd = pair[1];
-                exec_intermediate(c, cgroup_wait);
-        }
-        safe_close(pair[1]);
-        c->child = pid;
-        if (cgroup_wait)
-                return container_cgroup_place(c->cgroup, pid, c->sync_fd, ret_error);
-        return 0;
+/* In the clone: the intermediate, with its end of the sync socket. */
+static void intermediate_child(void *arg, int sync_fd, bool cgroup_wait) {
+        struct exec_context *c = arg;
+        c->sync_fd = sync_fd;
+        exec_intermediate(c, cgroup_wait);
 }
 
-int container_exec(const struct exec_options *o, struct exec_result *ret, char **ret_error) {
+int container_exec(const struct exec_options *o, struct exec_result *ret, struct container_notes *notes,
+                   char **ret_error) {
         _cleanup_(exec_context_done) struct exec_context c = {
                 .o = o, .root_fd = -EBADF, .init_pidfd = -EBADF, .console_fd = -EBADF,
                 .sync_fd = -EBADF, .master_fd = -EBADF,
@@ -453,6 +436,8 @@ int container_exec(const struct exec_options *o, struct exec_result *ret, char *
         r = seccomp_prepare_spec(c.spec, o->root, &c.seccomp, ret_error);
         if (r < 0)
                 return r;
+        if ((r = container_note_seccomp(notes, c.seccomp)) < 0)
+                return r;
         if (c.state->cgroup_path && (r = container_cgroup_open(o->id, c.state->cgroup_path, &c.cgroup, ret_error)) < 0)
                 return r;
         /* The setup runs in the cgroup (it is born there on cgroup2): frozen, it would never
@@ -466,7 +451,7 @@ int container_exec(const struct exec_options *o, struct exec_result *ret, char *
         r = open_init(&c, ret_error);
         if (r < 0)
                 return r;
-        r = spawn(&c, ret_error);
+        r = container_clone_child(c.cgroup, 0, c.dir->dir_fd, intermediate_child, &c, &c.sync_fd, &c.child, ret_error);
         if (r < 0)
                 return r;
         fault_point("exec.after-clone");

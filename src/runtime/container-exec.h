@@ -49,8 +49,11 @@ struct exec_result {
         int master_fd;                  /* the pty master with want_master, else -EBADF */
 };
 
-/* Start the process; returns once it has called execve(2) (or failed to). */
-int container_exec(const struct exec_options *o, struct exec_result *ret, char **ret_error);
+/* Start the process; returns once it has called execve(2) (or failed to). notes (may be NULL,
+ * container.h) collects debug messages. */
+struct container_notes;
+int container_exec(const struct exec_options *o, struct exec_result *ret, struct container_notes *notes,
+                   char **ret_error);
 
 /* The pids of the container's processes (container-ps.c): from its cgroup when it has one, else
  * every process in the init's pid namespace (or the init and its descendants when the container

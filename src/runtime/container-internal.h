@@ -68,6 +68,21 @@ int container_note_cgroup(const struct state_dir *d, const struct cgroup *cg);
  * opening so a reused pid is not taken for it; -ESRCH when the init is gone. */
 int container_init_pidfd(const struct container_state *s);
 
+/* The clone step of create and exec (container.c): a SEQPACKET sync socketpair and the child,
+ * cloned with flags into cg (container_cgroup_clone(); cg may be NULL). In the child, the state
+ * lock (lock_fd) and the parent's end of the socket are closed, then child(arg, the child's end,
+ * whether it must wait for SYNC_CGROUP_ACK) runs and must not return. In the parent, the child's
+ * end is closed and the child moved into cg where the clone could not do it
+ * (container_cgroup_place()). *ret_sync_fd gets our end, *ret_pid the child; on failure the child
+ * is killed and reaped. */
+struct cgroup;
+int container_clone_child(struct cgroup *cg, unsigned long flags, int lock_fd,
+                          void (*child)(void *arg, int sync_fd, bool cgroup_wait), void *arg,
+                          int *ret_sync_fd, pid_t *ret_pid, char **ret_error);
+
+/* Add seccomp_debug_notes() of s (may be NULL) to n->debug (n may be NULL). */
+int container_note_seccomp(struct container_notes *n, const struct husk_seccomp *s);
+
 /* Set *ret_error (if NULL so far) to the formatted message, where %m is strerror(-err), and
  * return err (a -errno), so call sites can read `return container_errorf(e, -errno, "x: %m")`. */
 int container_errorf(char **ret_error, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -62,6 +62,46 @@ int container_errorf(char **ret_error, int err, const char *fmt, ...) {
         return err;
 }
 
+void container_notes_done(struct container_notes *n) {
+        if (!n)
+                return;
+        strv_free(n->warnings);
+        strv_free(n->debug);
+        *n = (struct container_notes) {};
+}
+
+/* Move the lines of more (a strv, taken) to the end of *l. */
+static int notes_append(char ***l, char **more) {
+        _cleanup_strv_free_ char **m = more;
+        for (char **s = m; s && *s; s++)
+                if (strv_extend(l, *s) < 0)
+                        return -ENOMEM;
+        return 0;
+}
+
+int container_note_seccomp(struct container_notes *n, const struct husk_seccomp *s) {
+        char **lines = NULL;
+        if (!n || !s)
+                return 0;
+        int r = seccomp_debug_notes(s, &lines);
+        return r < 0 ? r : notes_append(&n->debug, lines);
+}
+
+/* The config's warnings, and a cgroup manager that found no cgroup to use here. */
+static int note_create(struct container_notes *n, const struct create_context *c) {
+        char **lines = NULL;
+        if (!n)
+                return 0;
+        int r = oci_spec_warnings(c->spec, &lines);
+        if (r >= 0)
+                r = notes_append(&n->warnings, lines);
+        const char *manager = c->opts->cgroup_manager;
+        if (r >= 0 && !c->cgroup && !(manager && strcmp(manager, "disabled") == 0))
+                r = strv_extend(&n->warnings, "cgroup: none usable here (not mounted, read-only or not ours): "
+                                              "the container runs without one");
+        return r;
+}
+
 bool container_has_hooks(const struct oci_spec *spec, const int *kinds, size_t n) {
         for (size_t i = 0; i < n; i++)
                 if (spec->hooks.n_hooks[kinds[i]] > 0)
@@ -377,45 +417,66 @@ static int send_pidfd(const char *path, pid_t pid) {
         return console_send_fd(sock, pidfd, "pidfd");
 }
 
-static int spawn_child(struct create_context *c, char **ret_error) {
+int container_clone_child(struct cgroup *cg, unsigned long flags, int lock_fd,
+                          void (*child)(void *arg, int sync_fd, bool cgroup_wait), void *arg,
+                          int *ret_sync_fd, pid_t *ret_pid, char **ret_error) {
         int pair[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
                 return container_errorf(ret_error, -errno, "socketpair: %m");
-        c->sync_fd = pair[0];
-        /* A second open of the state dir, without the lock: the child keeps it until exec. */
-        _cleanup_close_ int fifo_dir = open(c->dir->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (fifo_dir < 0) {
-                safe_close(pair[1]);
-                return container_errorf(ret_error, -errno, "%s: %m", c->dir->path);
-        }
-        struct init_context ic = {
-                .opts = c->opts, .spec = c->spec, .bundle = c->bundle, .rootfs = c->rootfs, .sync_fd = pair[1],
-                .fifo_dir_fd = fifo_dir, .seccomp = c->seccomp,
-                .new_flags = ns_new_flags(c->spec), .single_clone = ns_single_clone(c->spec),
-        };
-        unsigned long flags = ic.single_clone ? ic.new_flags : 0;
-        pid_t pid = container_cgroup_clone(c->cgroup, flags, &ic.cgroup_wait);
+        bool cgroup_wait = false;
+        pid_t pid = container_cgroup_clone(cg, flags, &cgroup_wait);
         if (pid < 0) {
+                safe_close(pair[0]);
                 safe_close(pair[1]);
                 return json_errorf(ret_error, "clone: %s", strerror(-pid)), pid;
         }
         if (pid == 0) {
-                /* Drop our copies of what holds the state lock and the parent's socket end. */
-                safe_close(c->dir->dir_fd);
+                /* Not for the child to hold: the state lock, the parent's end of the socket. */
+                safe_close(lock_fd);
                 safe_close(pair[0]);
-                container_init(&ic);
+                child(arg, pair[1], cgroup_wait);
+                _exit(EXIT_FAILURE);
         }
         safe_close(pair[1]);
-        c->child = pid;
-        if (ic.single_clone)
-                c->init = pid;
-        if (ic.cgroup_wait) {
-                int r = container_cgroup_place(c->cgroup, pid, c->sync_fd, ret_error);
-                if (r < 0)
+        if (cgroup_wait) {
+                int r = container_cgroup_place(cg, pid, pair[0], ret_error);
+                if (r < 0) {
+                        (void) kill(pid, SIGKILL);
+                        (void) waitpid(pid, NULL, 0);
+                        safe_close(pair[0]);
                         return r;
+                }
         }
+        *ret_sync_fd = pair[0];
+        *ret_pid = pid;
+        return 0;
+}
+
+static void init_child(void *arg, int sync_fd, bool cgroup_wait) {
+        struct init_context *ic = arg;
+        ic->sync_fd = sync_fd;
+        ic->cgroup_wait = cgroup_wait;
+        container_init(ic);
+}
+
+static int spawn_child(struct create_context *c, char **ret_error) {
+        /* A second open of the state dir, without the lock: the child keeps it until exec. */
+        _cleanup_close_ int fifo_dir = open(c->dir->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fifo_dir < 0)
+                return container_errorf(ret_error, -errno, "%s: %m", c->dir->path);
+        struct init_context ic = {
+                .opts = c->opts, .spec = c->spec, .bundle = c->bundle, .rootfs = c->rootfs, .sync_fd = -EBADF,
+                .fifo_dir_fd = fifo_dir, .seccomp = c->seccomp,
+                .new_flags = ns_new_flags(c->spec), .single_clone = ns_single_clone(c->spec),
+        };
+        int r = container_clone_child(c->cgroup, ic.single_clone ? ic.new_flags : 0, c->dir->dir_fd, init_child,
+                                      &ic, &c->sync_fd, &c->child, ret_error);
+        if (r < 0)
+                return r;
+        if (ic.single_clone)
+                c->init = c->child;
         if (ic.single_clone && (ic.new_flags & CLONE_NEWUSER)) {
-                int r = ns_write_id_maps(pid, c->spec, ret_error);
+                r = ns_write_id_maps(c->child, c->spec, ret_error);
                 if (r < 0)
                         return r;
                 r = sync_send(c->sync_fd, SYNC_USERMAP_ACK, 0, NULL, -1);
@@ -425,7 +486,8 @@ static int spawn_child(struct create_context *c, char **ret_error) {
         return 0;
 }
 
-int container_create(const struct container_options *o, pid_t *ret_pid, char **ret_error) {
+int container_create(const struct container_options *o, pid_t *ret_pid, struct container_notes *notes,
+                     char **ret_error) {
         _cleanup_(create_context_done) struct create_context c = {
                 .opts = o, .console_fd = -EBADF, .sync_fd = -EBADF,
         };
@@ -442,12 +504,16 @@ int container_create(const struct container_options *o, pid_t *ret_pid, char **r
         r = seccomp_prepare_spec(c.spec, o->root, &c.seccomp, ret_error);
         if (r < 0)
                 return r;
+        if ((r = container_note_seccomp(notes, c.seccomp)) < 0)
+                return r;
         r = make_state(&c, ret_error);
         if (r < 0)
                 return r;
         fault_point("create.after-state-dir");
         r = container_cgroup_create(c.spec, o->id, o->cgroup_manager, &c.cgroup, ret_error);
         if (r < 0)
+                return r;
+        if ((r = note_create(notes, &c)) < 0)
                 return r;
         if ((r = container_note_cgroup(c.dir, c.cgroup)) < 0)
                 return container_errorf(ret_error, r, "%s: note the cgroup: %m", c.dir->path);

@@ -25,10 +25,19 @@ struct container_options {
         const char *init_path;          /* the static husk-init to bind-mount for it */
 };
 
+/* What create and exec have to say besides an error (library code does not log): the CLI logs
+ * each line once, at its level. Filled as they go, so also when they fail. */
+struct container_notes {
+        char **warnings;                /* strv: config warnings (oci_spec_warnings()), no cgroup */
+        char **debug;                   /* strv: seccomp (unknown syscall names skipped, BPF cached) */
+};
+void container_notes_done(struct container_notes *n);
+
 /* husk create: returns once the container process is set up and blocks on exec.fifo, with
  * state.json and the pid file written. *ret_pid gets the init pid (a child of ours). Nothing is
- * left behind on failure. */
-int container_create(const struct container_options *o, pid_t *ret_pid, char **ret_error);
+ * left behind on failure. notes (may be NULL) collects warnings and debug messages. */
+int container_create(const struct container_options *o, pid_t *ret_pid, struct container_notes *notes,
+                     char **ret_error);
 
 /* husk start: let the created container exec its process, then run poststart hooks (a failure
  * there only warns: *ret_warning). */
