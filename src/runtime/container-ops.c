@@ -202,6 +202,8 @@ int container_delete(const char *root, const char *id, bool force, char **ret_wa
         _cleanup_state_dir_ struct state_dir *d = NULL;
         _cleanup_container_state_ struct container_state *s = NULL;
         int r = open_container(root, id, true, &d, NULL, ret_error);
+        if (r == -ENOENT && force)
+                state_dir_remove_unborn(root, id);
         if (r < 0)
                 return r;
         r = state_read(d, &s);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * Container state directories under --root (see state.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -12,6 +13,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "fault.h"
 #include "fileio.h"
 #include "parse.h"
 #include "state.h"
@@ -82,6 +84,7 @@ int state_dir_create(const char *root, const char *id, struct state_dir **ret) {
                 (void) rmdir(tmp);
                 return -ENOMEM;
         }
+        fault_point("create.state-dir-temp");
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE) < 0) {
                 r = -errno;
                 (void) rmdir(tmp);
@@ -92,6 +95,20 @@ int state_dir_create(const char *root, const char *id, struct state_dir **ret) {
                 return r;
         TAKE_FD(fd);
         return 0;
+}
+
+void state_dir_remove_unborn(const char *root, const char *id) {
+        _cleanup_closedir_ DIR *d = opendir(root);
+        size_t n = strlen(id);
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+                const char *s = de->d_name;
+                if (s[0] != '.' || strncmp(s + 1, id, n) != 0 || s[n + 1] != '.' || strlen(s + n + 2) != 6)
+                        continue;
+                _cleanup_close_ int fd = openat(dirfd(d), s, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        (void) unlinkat(dirfd(d), s, AT_REMOVEDIR);
+        }
 }
 
 int state_dir_open(const char *root, const char *id, bool exclusive, struct state_dir **ret) {

@@ -52,6 +52,10 @@ int state_validate_id(const char *id);
 /* Make <root> (mode 0700, parents too) and <root>/<id> atomically, locked exclusively.
  * -EEXIST when the id is taken. */
 int state_dir_create(const char *root, const char *id, struct state_dir **ret);
+/* A create killed inside state_dir_create() leaves its temporary "<root>/.<id>.XXXXXX": remove
+ * those nobody holds the lock of (for delete --force when <root>/<id> does not exist). A create
+ * of the same id at that very moment, between mkdtemp and flock, then fails. */
+void state_dir_remove_unborn(const char *root, const char *id);
 /* Open and lock <root>/<id>; -ENOENT if there is no such container (or it was just deleted). */
 int state_dir_open(const char *root, const char *id, bool exclusive, struct state_dir **ret);
 /* Remove the directory's contents and the directory (keeps it locked until freed). */

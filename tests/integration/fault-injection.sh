@@ -18,6 +18,7 @@ unset HUSK_FAULT
 # stage                       verb    how the command ends (parent: killed, 137; child: the
 #                                     create fails; late: the create succeeds, the init dies)
 STAGES="
+create.state-dir-temp         create  parent
 create.after-state-dir        create  parent
 create.after-cgroup           create  parent
 create.after-clone            create  parent
@@ -87,7 +88,7 @@ while read -r stage verb kind; do
 	if [[ $verb == create && $kind == parent ]] && ! wait_until 20 no_procs "$id"; then
 		fail "$stage: processes left by the killed create: $(leak_procs "/$id\$")"
 	fi
-	h delete --force "$id" 2>"$T/err" || fail "$stage: delete --force: $(cat "$T/err")"
+	h delete --force "$id" 2>"$T/err" || fail "$stage: delete --force: status $?: $(cat "$T/err")"
 	assert_eq "" "$(h list -q 2>&1)" "$stage: husk list after delete --force"
 	assert_eq "" "$(ls -A "$ROOT")" "$stage: state directories left in --root"
 	assert_eq "" "$(leak_cgroups "$id")" "$stage: cgroups left"

@@ -79,6 +79,36 @@ Test(state, create_open_remove) {
         remove_root(root);
 }
 
+/* What a create killed between mkdtemp and the rename leaves: removed only for the id asked,
+ * only in mkdtemp's form, only when nobody holds its lock. */
+Test(state, remove_unborn) {
+        char *root = make_root();
+        static const struct { const char *name; bool locked; bool gone; } cases[] = {
+                { ".c1.AbC123", false, true },
+                { ".c1.XyZ789", true, false },          /* a create still working on it */
+                { ".c10.AbC123", false, false },        /* another id */
+                { ".c1.toolong1", false, false },
+                { "c1", false, false },                 /* the container itself */
+        };
+        int fds[ELEMENTSOF(cases)];
+        char path[400];
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                snprintf(path, sizeof path, "%s/%s", root, cases[i].name);
+                cr_assert_eq(mkdir(path, 0700), 0);
+                fds[i] = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                cr_assert_geq(fds[i], 0);
+                if (cases[i].locked)
+                        cr_assert_eq(flock(fds[i], LOCK_EX), 0);
+        }
+        state_dir_remove_unborn(root, "c1");
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                snprintf(path, sizeof path, "%s/%s", root, cases[i].name);
+                cr_expect_eq(access(path, F_OK) < 0, cases[i].gone, "%s", cases[i].name);
+                close(fds[i]);
+        }
+        remove_root(root);
+}
+
 Test(state, write_read_round_trip) {
         char *root = make_root();
         struct state_dir *d = NULL;
