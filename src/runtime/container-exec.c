@@ -314,6 +314,9 @@ _Noreturn static void exec_child(const struct exec_context *c) {
         r = container_cloexec_fds(c->o->preserve_fds);
         if (r < 0)
                 child_fail(c->sync_fd, r, "mark fds close-on-exec", NULL);
+        r = process_attrs_apply_setup(c->spec, &err);
+        if (r < 0)
+                child_fail(c->sync_fd, r, NULL, err);
         bool early = c->seccomp && seccomp_install_early(c->spec);
         if (early)
                 child_seccomp(c);

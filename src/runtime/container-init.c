@@ -355,6 +355,9 @@ _Noreturn void container_init(const struct init_context *c) {
         r = container_cloexec_fds(c->opts->preserve_fds);
         if (r < 0)
                 failf(c, r, "mark fds close-on-exec: %s", strerror(-r));
+        r = process_attrs_apply_setup(spec, &err);
+        if (r < 0)
+                fail(c, r, err);
         bool early = c->seccomp && seccomp_install_early(spec);
         if (early)
                 install_seccomp(c);

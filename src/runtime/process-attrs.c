@@ -189,7 +189,7 @@ static int apply_identity(const struct oci_process *p, char **err) {
         return set_capabilities(&p->capabilities, err);
 }
 
-int process_attrs_apply(const struct oci_spec *spec, char **ret_error) {
+int process_attrs_apply_setup(const struct oci_spec *spec, char **ret_error) {
         const struct oci_process *p = spec->process;
         int r;
         if (!p)
@@ -202,6 +202,14 @@ int process_attrs_apply(const struct oci_spec *spec, char **ret_error) {
             (r = process_apply_cpu_affinity(p, ret_error)) < 0 ||
             (r = process_apply_lsm_labels(p, ret_error)) < 0)
                 return r;
+        return 0;
+}
+
+int process_attrs_apply(const struct oci_spec *spec, char **ret_error) {
+        const struct oci_process *p = spec->process;
+        int r;
+        if (!p)
+                return 0;
         int retry_cwd = change_dir(p->cwd, false, ret_error);
         if (retry_cwd < 0)
                 return retry_cwd;

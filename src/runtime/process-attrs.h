@@ -8,7 +8,10 @@
  *   (all need the runtime's privileges), chdir(cwd) (as root, retried as the user on EACCES),
  *   bounding set drop (needs CAP_SETPCAP), PR_SET_KEEPCAPS, setgroups, setresgid, setresuid,
  *   capset of effective/permitted/inheritable, ambient set, umask, PR_SET_NO_NEW_PRIVS.
- * A seccomp filter installed before this call (noNewPrivileges false) must allow these syscalls.
+ * The first group (up to the exec labels) is process_attrs_apply_setup(), called before a seccomp
+ * filter that goes in early (noNewPrivileges false): it writes procfs through fsopen/openat2,
+ * which profiles older than those syscalls deny, as runc writes oom_score_adj and the AppArmor
+ * label before seccomp. The rest is process_attrs_apply(); an early filter must allow it.
  *
  * Errors name the field and say what the kernel refused, e.g.
  * "process.rlimits[0] (RLIMIT_NOFILE): raising the hard limit from 1048576 to 2097152 needs
@@ -20,7 +23,9 @@
 
 #include "spec.h"
 
-/* Everything above, for spec->process (nothing when the spec has no process). */
+/* rlimits to the exec labels, for spec->process (nothing when the spec has no process). */
+int process_attrs_apply_setup(const struct oci_spec *spec, char **ret_error);
+/* Then cwd, ids, capabilities, umask and no_new_privs. */
 int process_attrs_apply(const struct oci_spec *spec, char **ret_error);
 
 /* The ambient set the kernel will accept: a capability can only be ambient when it is both

@@ -47,6 +47,15 @@ h start noclose-exec
 out=$(h exec noclose-exec echo execed </dev/null 2>&1) || fail "exec without close_range in the profile: $out"
 assert_eq execed "$out" "exec under a profile without close_range"
 h delete --force noclose-exec
+# Nor the new mount API or openat2 that the procfs writes use: process.oomScoreAdj is written
+# before such a filter goes in (noNewPrivileges false installs it before the capabilities go).
+old=$(jq -c '.syscalls[0].names -= ["close_range", "openat2", "fsopen", "fsconfig", "fsmount", "open_tree"]
+	| del(.comment)' "$HUSK_SOURCE_DIR/policies/default.json")
+JQ=".linux.seccomp = $old
+.process.oomScoreAdj = 100
+.process.noNewPrivileges = false" sc_bundle oldprofile cat /proc/self/oom_score_adj
+out=$(sc_run oldprofile) || fail "run with oomScoreAdj under a profile without openat2/fsopen: $out"
+assert_eq 100 "$out" "oom_score_adj under a profile without openat2/fsopen"
 
 # KILL_PROCESS: the container's process dies of SIGSYS; run passes 128+31 through.
 rc=0
