@@ -28,7 +28,7 @@ Test(init_fmt, integers) {
         SAME(256, "%d %d", INT_MIN, INT_MAX);
         SAME(256, "%ld %lu %lld %llu", LONG_MIN, ULONG_MAX, LLONG_MIN, ULLONG_MAX);
         SAME(256, "%zu %zd %jd %ju %td", (size_t) 7, (ssize_t) -7, INTMAX_MIN, UINTMAX_MAX, (ptrdiff_t) -3);
-        SAME(256, "%hd %hu %hhd %hhu", 70000, 70000, 300, 300);
+        SAME(256, "%hd %hu %hhd %hhu", (short) -1234, (unsigned short) 65000, (signed char) -100, (unsigned char) 200);
         SAME(256, "%x %X %llx %#x %#X %#x %o %#o %#o", 0xbeefu, 0xbeefu, 0x1234567890abcdefULL, 255u, 255u, 0u, 8u, 8u, 0u);
         SAME(256, "[%5d] [%-5d] [%05d] [%+d] [% d] [%+05d] [%-+5d]", 42, 42, -42, 42, 42, 42, 42);
         SAME(256, "[%.3d] [%8.3d] [%-8.3d] [%.0d] [%.0u] [%#.0o]", 7, -7, 7, 0, 0u, 0u);
