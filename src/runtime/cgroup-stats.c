@@ -302,11 +302,13 @@ static int v1_blkio_table(const char *text, json_t *blkio, const char *table) {
         for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
                 unsigned major, minor;
                 unsigned long long v;
-                char op[16];
+                char op[16], one[128];
                 int r = 0;
-                if (sscanf(line, "%u:%u %15s %llu", &major, &minor, op, &v) == 4)
+                /* one line at a time: sscanf would read "8:0 12" and go on into the next line */
+                snprintf(one, sizeof one, "%.*s", (int) strcspn(line, "\n"), line);
+                if (sscanf(one, "%u:%u %15s %llu", &major, &minor, op, &v) == 4)
                         r = blkio_append(blkio, table, major, minor, op, v);
-                else if (sscanf(line, "%u:%u %llu", &major, &minor, &v) == 3)
+                else if (sscanf(one, "%u:%u %llu", &major, &minor, &v) == 3)
                         r = blkio_append(blkio, table, major, minor, NULL, v);
                 if (r < 0)
                         return r;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * cgroup-stats.c: runc's stats "data" from fixture cgroup trees (tests/fixtures/cgroup/stats-v1,
- * a v1 mount per controller; stats-v2, one cgroup2 mount), held against the expected JSON next
- * to them; and json_dump_line() writing an unlimited value as runc does. */
+ * a v1 mount per controller; stats-v1-cfq, blkio of the CFQ scheduler; stats-v2, one cgroup2
+ * mount), held against the expected JSON next to them; and json_dump_line() writing an unlimited value as runc does. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +57,15 @@ Test(cgroup_stats, v1) {
                 l.v1[mounts[i].c] = dirs[i];
         }
         check(l, "stats-v1.json");
+}
+
+/* CFQ's blkio files win over the throttle policy's; time and sectors lines have no op. */
+Test(cgroup_stats, v1_cfq) {
+        char dir[512];
+        struct cgroup_layout l = { .version = HUSK_CGROUP_V1 };
+        snprintf(dir, sizeof dir, "%s/cgroup/stats-v1-cfq/blkio", FIXTURES_DIR);
+        l.v1[CG_BLKIO] = dir;
+        check(l, "stats-v1-cfq.json");
 }
 
 /* No hierarchy serves anything: an empty object, nothing made up. */
