@@ -8,9 +8,10 @@
 init=$(realpath "${1:?usage: init-fds.sh HUSK_INIT INIT_PROBE}")
 probe=$(realpath "${2:?usage: init-fds.sh HUSK_INIT INIT_PROBE}")
 require_root
-require_cmd unshare chroot jq
-file -L "$init" | grep -q "statically linked" || skip "$init is not static (a sanitizer build)"
-file -L "$probe" | grep -q "statically linked" || skip "$probe is not static (a sanitizer build)"
+require_cmd unshare chroot jq readelf
+for b in "$init" "$probe"; do
+	readelf -l "$b" | grep -q INTERP && skip "$b is dynamically linked (a sanitizer build)"
+done
 new_tmpdir tmp
 
 # run ARGS...: husk-init ARGS as PID 1 of a new pid namespace, close_range(2) failing.

@@ -7,9 +7,9 @@
 
 init=${1:?usage: init-scratch.sh HUSK_INIT_MUSL}
 require_root
-require_cmd unshare chroot
-busybox=$(command -v busybox || true)
-[[ -n $busybox ]] && file -L "$busybox" | grep -q "statically linked" || skip "needs a static busybox (busybox-static)"
+require_cmd unshare chroot readelf
+busybox=$(type -P busybox || true)
+[[ -n $busybox ]] && ! readelf -l "$busybox" | grep -q INTERP || skip "needs a static busybox (busybox-static)"
 new_tmpdir root
 cp "$init" "$root/husk-init"
 cp "$busybox" "$root/busybox"
