@@ -20,7 +20,7 @@ static const char usage[] =
         "Print the container's events as JSON lines: its cgroup statistics every interval, and an\n"
         "\"oom\" event when the OOM killer kills one of its processes, until its init exits.\n\n"
         "Options:\n"
-        "  --interval DURATION   time between statistics (default 5s; 500ms, 1.5s, 2m, ...)\n"
+        "  --interval DURATION   time between statistics (default 5s; 500ms, 1.5s, 1m30s, ...)\n"
         "  --stats               print the statistics once and exit\n"
         "  -h, --help            show this help\n";
 
@@ -34,6 +34,42 @@ struct events_args {
         bool stats;
 };
 
+/* Go's time.ParseDuration forms, which runc's --interval takes: <number><unit> components
+ * ("1m30s", "1.5h", "500ms"; units h, m, s, ms, us or µs, ns), each read by husk-init's
+ * parse_duration() ("h" and "ns" scaled from its seconds and microseconds); a bare number is
+ * seconds, as parse_duration() has it. */
+static int parse_go_duration(const char *s, usec_t *ret) {
+        usec_t total = 0;
+        if (s[strspn(s, "0123456789.")] == '\0')
+                return parse_duration(s, ret);
+        while (*s) {
+                size_t num = strspn(s, "0123456789."), unit = strcspn(s + num, "0123456789.");
+                char part[64], u[8];
+                usec_t v, scale = 1, div = 1;
+                if (num == 0 || unit == 0 || unit >= sizeof u || num + 3 >= sizeof part)
+                        return -EINVAL;
+                snprintf(u, sizeof u, "%.*s", (int) unit, s + num);
+                const char *as = u;
+                if (strcmp(u, "h") == 0) {
+                        as = "s";
+                        scale = 3600;
+                } else if (strcmp(u, "ns") == 0) {
+                        as = "us";
+                        div = 1000;
+                } else if (strcmp(u, "µs") == 0)
+                        as = "us";
+                snprintf(part, sizeof part, "%.*s%s", (int) num, s, as);
+                if (parse_duration(part, &v) < 0)
+                        return -EINVAL;
+                if (v > (USEC_INFINITY - total) / scale)
+                        return -ERANGE;
+                total += v * scale / div;
+                s += num + unit;
+        }
+        *ret = total;
+        return 0;
+}
+
 static int handle(int c, const char *arg, void *userdata) {
         struct events_args *a = userdata;
         switch (c) {
@@ -41,7 +77,7 @@ static int handle(int c, const char *arg, void *userdata) {
                 a->stats = true;
                 return 0;
         case ARG_INTERVAL:
-                if (parse_duration(arg, &a->interval) < 0)
+                if (parse_go_duration(arg, &a->interval) < 0)
                         return log_error_errno(EINVAL, "--interval: expected a duration such as 5s or 500ms, "
                                                "got '%s'", arg);
                 if (a->interval == 0)

@@ -61,6 +61,8 @@ h delete "$id"
 expect_fail "container 'nope$$' does not exist" h events --stats "nope$$"
 expect_fail "--interval: must be greater than 0" h events --interval 0s "nope$$"
 expect_fail "--interval: expected a duration" h events --interval soon "nope$$"
+expect_fail "--interval: expected a duration" h events --interval 1m30 "nope$$"
+expect_fail "container 'nope$$' does not exist" h events --interval 1m30s "nope$$"
 expect_fail "expects exactly one container id" h events
 h events --help | grep -q -- "--interval DURATION" || fail "events --help does not show --interval"
 
