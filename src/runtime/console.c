@@ -2,22 +2,69 @@
  * Pseudo-terminals for process.terminal (see console.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "console.h"
+#include "paths.h"
+
+/* Is st the pty multiplexer (a devpts "ptmx" or /dev/ptmx: c 5:2)? */
+static bool is_ptmx(const struct stat *st) {
+        return S_ISCHR(st->st_mode) && major(st->st_rdev) == 5 && minor(st->st_rdev) == 2;
+}
+
+/* Open ptmx_path only if it is a pty multiplexer, resolved inside "/" (the container's): its
+ * /dev/ptmx may be a symlink or another file the container put there (CVE-2025-52565 class). It
+ * is checked before the open, which could have side effects (a watchdog device arms itself), and
+ * after, for a swap in between. Both lookups stay inside "/" and follow no magic links (so not
+ * through the container's /proc); O_NONBLOCK so that no open can block. */
+static int open_ptmx(const char *ptmx_path, int *ret_fd) {
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), node = -EBADF, fd = -EBADF;
+        struct open_how how = {
+                .flags = O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        struct stat st, st2;
+        int r;
+
+        if (root < 0)
+                return -errno;
+        r = path_open_in_root(root, ptmx_path, 0, &node);
+        if (r < 0)
+                return r;
+        if (fstat(node, &st) < 0)
+                return -errno;
+        if (!is_ptmx(&st))
+                return -ENOTTY;
+        fd = (int) syscall(SYS_openat2, root, ptmx_path, &how, sizeof how);
+        if (fd < 0 && errno == ENOSYS)
+                fd = open(ptmx_path, (int) how.flags);
+        if (fd < 0 || fstat(fd, &st2) < 0)
+                return -errno;
+        if (!is_ptmx(&st2) || st2.st_ino != st.st_ino || st2.st_dev != st.st_dev)
+                return -ENOTTY;
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+                return -errno;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
 
 int console_open_pty(const char *ptmx_path, int *ret_master, int *ret_slave) {
-        _cleanup_close_ int master = open(ptmx_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (master < 0)
-                return -errno;
+        _cleanup_close_ int master = -EBADF;
+        int r = open_ptmx(ptmx_path, &master);
+        if (r < 0)
+                return r;
         int unlock = 0;
         if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
                 return -errno;
