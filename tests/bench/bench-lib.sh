@@ -8,7 +8,7 @@
 #                         $TMP; husk and crun without a cgroup manager, runc with its cgroupfs one
 #   RUNTIMES              their names, in that order
 #   median                median of the numbers on stdin (one or more per line)
-#   now_us                wall clock in microseconds, without a fork
+#   now_us VAR            wall clock in microseconds into VAR, without a fork
 
 bench_setup() {
 	HUSK=$(realpath "${1:?usage: $0 HUSK [N]}")
@@ -62,5 +62,5 @@ median() {
 
 now_us() {
 	local t=$EPOCHREALTIME
-	echo "${t/./}"
+	printf -v "$1" '%s' "${t/./}"
 }

@@ -12,13 +12,14 @@ n=${2:-30}
 declare -A samples
 for ((i = 0; i < n; i++)); do
 	for name in "${RUNTIMES[@]}"; do
-		rt=${RT[$name]} id=cycle-$i t0=$(now_us)
+		rt=${RT[$name]} id=cycle-$i
+		now_us t0
 		$rt create -b "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 || echo "lifecycle-cycle: $name create failed" >&2
-		t1=$(now_us)
+		now_us t1
 		$rt start "$id" </dev/null >/dev/null 2>&1 || echo "lifecycle-cycle: $name start failed" >&2
-		t2=$(now_us)
+		now_us t2
 		$rt delete -f "$id" </dev/null >/dev/null 2>&1 || echo "lifecycle-cycle: $name delete failed" >&2
-		t3=$(now_us)
+		now_us t3
 		samples[$name-create]+="$((t1 - t0)) " samples[$name-start]+="$((t2 - t1)) "
 		samples[$name-delete]+="$((t3 - t2)) " samples[$name]+="$((t3 - t0)) "
 	done

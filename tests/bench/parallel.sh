@@ -13,21 +13,21 @@ rounds=${3:-3}
 # One container: its wall time in microseconds on stdout.
 one() {
 	local t0 t1
-	t0=$(now_us)
+	now_us t0
 	${RT[$1]} run -b "$BUNDLE" "$2" </dev/null >/dev/null 2>&1 || echo "parallel: $1 $2 failed" >&2
-	t1=$(now_us)
+	now_us t1
 	echo $((t1 - t0))
 }
 
 declare -A all per
 for ((r = 0; r < rounds; r++)); do
 	for name in "${RUNTIMES[@]}"; do
-		t0=$(now_us)
+		now_us t0
 		for ((i = 0; i < count; i++)); do
 			one "$name" "par-$r-$i" >"$TMP/$name.$i" &
 		done
 		wait
-		t1=$(now_us)
+		now_us t1
 		all[$name]+="$((t1 - t0)) "
 		per[$name]+="$(cat "$TMP/$name".* | median) "
 	done

@@ -2,7 +2,7 @@
 # run-cycle.sh HUSK [N]: the cost of a container's whole life. Prints the median wall time of N
 # interleaved `run` of `true` from one busybox bundle for husk, crun and runc, and of the bare
 # floor `unshare -fmpuin --mount-proc true`, and the ratios (goal: husk <= 0.7x crun and <= 2x
-# the floor). Also the cost of husk's sealed re-exec (CVE-2019-5736, src/runtime/exe-seal.h): a
+# the floor), in wall time and in CPU time of the whole process tree. Also the cost of husk's sealed re-exec (CVE-2019-5736, src/runtime/exe-seal.h): a
 # `run` and a `state` that both fail at once on a bad id, one with the re-exec and one without.
 # husk and crun run without a cgroup manager (limits are not what this measures); runc makes
 # (and removes) its cgroups. Prints numbers only; never fails on time.
@@ -18,14 +18,35 @@ for name in "${RUNTIMES[@]}"; do cmd[$name]="${RT[$name]} run -b $BUNDLE"; done
 names=("${RUNTIMES[@]}" floor husk-seal husk-noseal)
 declare -A samples
 
-# One sample: wall time in microseconds.
+declare -A cpu
+
+# CPU time (user + system, microseconds) of our waited-for children so far, into $child_cpu:
+# `times` is a builtin run in this shell (a $(...) subshell would count its own children), its
+# second line is the children's "XmY.ZZZs XmY.ZZZs".
+children_cpu_us() {
+	local line
+	times >"$TMP/times"
+	{ read -r _; read -r line; } <"$TMP/times"
+	child_cpu=0
+	[[ $line =~ ^([0-9]+)m([0-9]+)\.([0-9]+)s\ ([0-9]+)m([0-9]+)\.([0-9]+)s ]] || return 0
+	local m=("${BASH_REMATCH[@]}")
+	child_cpu=$(( (10#${m[1]} * 60 + 10#${m[2]}) * 1000000 + 10#${m[3]} * 1000 +
+		(10#${m[4]} * 60 + 10#${m[5]}) * 1000000 + 10#${m[6]} * 1000 ))
+}
+
+# One sample: wall time and CPU time (the whole process tree) in microseconds.
 sample() {
-	local name=$1 id=$2 t0 t1 c=${cmd[$1]}
+	local name=$1 id=$2 t0 t1 c0 c1 c=${cmd[$1]}
 	[[ -n ${RT[$name]:-} ]] && c="$c $id"
-	t0=$(now_us)
+	children_cpu_us
+	c0=$child_cpu
+	now_us t0
 	$c </dev/null >/dev/null 2>&1 || [[ $name == husk-*seal ]] || echo "run-cycle: $name failed" >&2
-	t1=$(now_us)
+	now_us t1
+	children_cpu_us
+	c1=$child_cpu
 	samples[$name]+="$((t1 - t0)) "
+	cpu[$name]+="$((c1 - c0)) "
 }
 
 for ((i = 0; i < n; i++)); do
@@ -34,15 +55,18 @@ for ((i = 0; i < n; i++)); do
 	done
 done
 
-declare -A med
-printf '%-12s %10s   (median of %d, interleaved)\n' runtime ms "$n"
+declare -A med mcpu
+printf '%-12s %10s %10s   (median of %d, interleaved)\n' runtime "wall ms" "cpu ms" "$n"
 for name in "${names[@]}"; do
 	med[$name]=$(median <<<"${samples[$name]}")
-	awk -v n="$name" -v m="${med[$name]}" 'BEGIN { printf "%-12s %10.2f\n", n, m / 1000 }'
+	mcpu[$name]=$(median <<<"${cpu[$name]}")
+	awk -v n="$name" -v m="${med[$name]}" -v c="${mcpu[$name]}" 'BEGIN { printf "%-12s %10.2f %10.2f\n", n, m / 1000, c / 1000 }'
 done
+# Ratios of the wall medians, and of the CPU medians (steadier on a loaded machine).
 ratio() {
 	[[ -n ${med[$1]:-} && -n ${med[$2]:-} ]] || return 0
-	awk -v w="$1 / $2" -v a="${med[$1]}" -v b="${med[$2]}" -v g="$3" 'BEGIN { printf "%-22s %6.2fx   %s\n", w, a / b, g }'
+	awk -v w="$1 / $2" -v a="${med[$1]}" -v b="${med[$2]}" -v ca="${mcpu[$1]}" -v cb="${mcpu[$2]}" -v g="$3" \
+		'BEGIN { printf "%-16s wall %5.2fx  cpu %5.2fx   %s\n", w, a / b, (cb > 0 ? ca / cb : 0), g }'
 }
 echo
 ratio husk crun "(goal <= 0.7)"
