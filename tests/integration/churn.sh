@@ -9,10 +9,6 @@
 # It runs in a private mount namespace of its own, so that the mount table it compares is not
 # changed by other users of the host. CHURN_CYCLES and CHURN_PARALLEL override 200 and 50.
 . "$(dirname "$0")/leak-lib.sh"
-leak_private_mounts "$@"
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lifecycle-lib.sh"
-lc_setup
 leak_setup
 CYCLES=${CHURN_CYCLES:-200}
 PARALLEL=${CHURN_PARALLEL:-50}

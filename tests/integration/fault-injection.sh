@@ -8,10 +8,6 @@
 # The test runs in a private mount namespace of its own so that the mount table it compares is
 # not changed by other users of the host.
 . "$(dirname "$0")/leak-lib.sh"
-leak_private_mounts "$@"
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lifecycle-lib.sh"
-lc_setup
 leak_setup
 unset HUSK_FAULT
 

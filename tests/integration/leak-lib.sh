@@ -1,10 +1,9 @@
 # tests/integration/leak-lib.sh: what fault-injection.sh and churn.sh look at to show that husk
-# left nothing behind. Source it first, before lib.sh:
+# left nothing behind. Source it first, instead of lib.sh and lifecycle-lib.sh: it re-executes
+# the test in a private mount namespace of its own (so that other users of the host do not
+# change the mount table it compares), then sources those two.
 #
-#   leak_private_mounts ARGS   re-exec the test in a private mount namespace of its own (so that
-#                              other users of the host do not change the mount table it
-#                              compares); returns in the re-executed test only
-#   leak_setup                 after lc_setup: skip without the private namespace or without
+#   leak_setup                 lc_setup, then skip without the private namespace or without
 #                              cgroups; HIER gets every cgroup and cgroup2 mount point
 #   leak_cgroups NAME          the cgroup directories named *NAME* below husk's parent (/husk) in
 #                              every hierarchy, one a line
@@ -13,13 +12,14 @@
 #                              children before they exec)
 #   leak_mounts                the mount points of this namespace, sorted
 
-leak_private_mounts() {
-	if [[ -z ${HUSK_LEAK_TEST_NS:-} ]] && command -v unshare >/dev/null; then
-		HUSK_LEAK_TEST_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
-	fi
-}
+if [[ -z ${HUSK_LEAK_TEST_NS:-} ]] && command -v unshare >/dev/null; then
+	HUSK_LEAK_TEST_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
+fi
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lifecycle-lib.sh"
 
 leak_setup() {
+	lc_setup
 	[[ -n ${HUSK_LEAK_TEST_NS:-} ]] || skip "needs unshare(1) from util-linux"
 	mapfile -t HIER < <(awk '$0 ~ / - cgroup2? / { print $5 }' /proc/self/mountinfo | sort -u)
 	((${#HIER[@]} > 0)) || skip "no cgroup filesystem is mounted"
