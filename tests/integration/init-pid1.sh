@@ -30,9 +30,11 @@ start_pid1() {
 	wait_until 30 find_init || fail "husk-init did not start in the pid namespace"
 	defer "kill -KILL $INIT_PID 2>/dev/null || true"
 }
+# find_init: INIT_PID found, or the namespace already ended (a short run on a loaded machine can
+# be over before the first look; finish_pid1 then gives its status).
 find_init() {
 	INIT_PID=$(awk '{ print $1 }' "/proc/$UNSHARE_PID/task/$UNSHARE_PID/children" 2>/dev/null)
-	[[ -n $INIT_PID ]]
+	[[ -n $INIT_PID || ! -e /proc/$UNSHARE_PID || $(awk '{ print $3 }' "/proc/$UNSHARE_PID/stat" 2>/dev/null) == Z ]]
 }
 # finish_pid1: wait for the namespace to end; husk-init's exit status goes to RC.
 finish_pid1() {
