@@ -4,7 +4,8 @@
  * comes from the code that implements it: hook kinds from spec.c, mount options from
  * mount-options.c, capabilities from libcap, seccomp names from seccomp-spec.c and the flags the
  * running kernel accepts. Cgroups: the cgroupfs driver on v1, v2 and hybrid hosts, with rdma limits
- * (src/runtime/cgroup*.c); no systemd driver. What husk does not implement (Intel RDT) is false. */
+ * (src/runtime/cgroup*.c), and the systemd driver when built with libsystemd. What husk does not
+ * implement (Intel RDT, systemd user instances) is false. */
 #include <errno.h>
 #include <jansson.h>
 #include <linux/seccomp.h>
@@ -102,7 +103,7 @@ static json_t *features(void) {
                 "linux",
                 "namespaces", namespaces(),
                 "capabilities", capabilities(),
-                "cgroup", "v1", true, "v2", true, "systemd", false, "systemdUser", false, "rdma", true,
+                "cgroup", "v1", true, "v2", true, "systemd", (int) HAVE_LIBSYSTEMD, "systemdUser", false, "rdma", true,
                 "seccomp", "enabled", true,
                 "actions", strings(oci_seccomp_action_names),
                 "operators", strings(oci_seccomp_op_names),
