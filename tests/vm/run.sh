@@ -233,7 +233,7 @@ qemu_command() {
 	qemu=("$qemu_bin" -accel tcg,thread=multi -M q35 -cpu max -smp "$cpus" -m "$memory"
 		-nodefaults -no-user-config -display none -no-reboot
 		-kernel "$boot_kernel" -initrd "$rundir/initramfs.cpio.gz"
-		-append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all mitigations=off ${HUSK_VM_APPEND:-}"
+		-append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all mitigations=off no_timer_check ${HUSK_VM_APPEND:-}"
 		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
 		-virtfs "local,path=$rundir/ctl,mount_tag=ctl,security_model=none,multidevs=remap")
 	# qemu must not outlive us, even if we are SIGKILLed.
