@@ -356,20 +356,6 @@ _Noreturn static void exec_intermediate(struct exec_context *c, bool cgroup_wait
         _exit(0);
 }
 
-/* Hand a seccomp notify listener to linux.seccomp.listenerPath, as create does. */
-static int forward_listener(struct exec_context *c, int fd, char **ret_error) {
-        _cleanup_free_ char *state = NULL, *proc_state = NULL;
-        if (!c->seccomp->listener_path)
-                return 0;
-        int r = state_to_json(c->state, CONTAINER_RUNNING, false, &state);
-        if (r < 0)
-                return r;
-        r = seccomp_process_state_build(state, c->seccomp->listener_metadata, &proc_state, ret_error);
-        if (r < 0)
-                return r;
-        return seccomp_send_listener(c->seccomp->listener_path, fd, proc_state, ret_error);
-}
-
 /* Serve the children until the process has exec'd (EOF on the close-on-exec socket). */
 static int serve(struct exec_context *c, char **ret_error) {
         for (;;) {
@@ -401,7 +387,7 @@ static int serve(struct exec_context *c, char **ret_error) {
                                 c->master_fd = TAKE_FD(fd);
                         break;
                 case SYNC_SECCOMP:
-                        r = forward_listener(c, fd, ret_error);
+                        r = container_forward_listener(c->seccomp, c->state, CONTAINER_RUNNING, fd, ret_error);
                         if (r < 0)
                                 return r;
                         break;

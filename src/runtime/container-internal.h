@@ -7,6 +7,7 @@
 
 #include "container.h"
 #include "spec.h"
+#include "state.h"
 
 struct husk_seccomp;
 
@@ -82,6 +83,11 @@ int container_clone_child(struct cgroup *cg, unsigned long flags, int lock_fd,
 
 /* Add seccomp_debug_notes() of s (may be NULL) to n->debug (n may be NULL). */
 int container_note_seccomp(struct container_notes *n, const struct husk_seccomp *s);
+
+/* Hand a seccomp notify listener fd to linux.seccomp.listenerPath (container.c), with the
+ * container's state as status: for create's init and for exec's process. */
+int container_forward_listener(const struct husk_seccomp *s, const struct container_state *st,
+                               enum container_status status, int fd, char **ret_error);
 
 /* Set *ret_error (if NULL so far) to the formatted message, where %m is strerror(-err), and
  * return err (a -errno), so call sites can read `return container_errorf(e, -errno, "x: %m")`. */

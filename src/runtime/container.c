@@ -285,17 +285,18 @@ static int run_runtime_hooks(struct create_context *c, char **ret_state, char **
         return 0;
 }
 
-static int forward_listener(struct create_context *c, int fd, char **ret_error) {
+int container_forward_listener(const struct husk_seccomp *s, const struct container_state *st,
+                               enum container_status status, int fd, char **ret_error) {
         _cleanup_free_ char *state = NULL, *proc_state = NULL;
-        int r = state_to_json(c->state, CONTAINER_CREATING, false, &state);
-        if (r < 0)
-                return r;
-        if (!c->seccomp->listener_path)
+        if (!s->listener_path)
                 return 0;
-        r = seccomp_process_state_build(state, c->seccomp->listener_metadata, &proc_state, ret_error);
+        int r = state_to_json(st, status, false, &state);
         if (r < 0)
                 return r;
-        return seccomp_send_listener(c->seccomp->listener_path, fd, proc_state, ret_error);
+        r = seccomp_process_state_build(state, s->listener_metadata, &proc_state, ret_error);
+        if (r < 0)
+                return r;
+        return seccomp_send_listener(s->listener_path, fd, proc_state, ret_error);
 }
 
 /* Why the child went away without a word. */
@@ -373,7 +374,7 @@ static int serve_child(struct create_context *c, char **ret_error) {
                         hooks_pending = true;
                         break;
                 case SYNC_SECCOMP:
-                        r = forward_listener(c, fd, ret_error);
+                        r = container_forward_listener(c->seccomp, c->state, CONTAINER_CREATING, fd, ret_error);
                         if (r < 0)
                                 return r;
                         break;
