@@ -112,7 +112,7 @@ static int run_hooks_warn(const struct state_dir *d, const struct container_stat
         if (r >= 0 && spec->hooks.n_hooks[kind] > 0) {
                 r = state_to_json(s, st, false, &json);
                 if (r >= 0)
-                        r = hooks_run(spec, kind, json, &err);
+                        r = hooks_run_all(spec, kind, json, &err);
         }
         oci_spec_free(spec);
         if (r < 0 && ret_warning && !*ret_warning)

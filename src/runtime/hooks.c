@@ -81,10 +81,12 @@ static int run_one(const struct oci_hook *h, const char *state_json, int *ret_st
         return wait_hook(pid, h->has_timeout ? h->timeout : 0, ret_status);
 }
 
-int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *state_json,
-              char **ret_error) {
+/* Hooks [from, n) of kind until one fails; *ret_failed gets its index. */
+static int run_from(const struct oci_spec *spec, enum oci_hook_kind kind, size_t from, const char *state_json,
+                    size_t *ret_failed, char **ret_error) {
         const struct oci_hook *hooks = spec->hooks.hooks[kind];
-        for (size_t i = 0; i < spec->hooks.n_hooks[kind]; i++) {
+        for (size_t i = from; i < spec->hooks.n_hooks[kind]; i++) {
+                *ret_failed = i;
                 const char *what = oci_hook_kind_to_string(kind);
                 int status = 0;
                 int r = run_one(&hooks[i], state_json, &status);
@@ -106,4 +108,23 @@ int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *
                 return -EIO;
         }
         return 0;
+}
+
+int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *state_json,
+              char **ret_error) {
+        size_t failed = 0;
+        return run_from(spec, kind, 0, state_json, &failed, ret_error);
+}
+
+int hooks_run_all(const struct oci_spec *spec, enum oci_hook_kind kind, const char *state_json,
+                  char **ret_error) {
+        int first = 0;
+        for (size_t i = 0; i < spec->hooks.n_hooks[kind]; i++) {
+                int r = run_from(spec, kind, i, state_json, &i, ret_error);
+                if (r >= 0)
+                        break;
+                if (first == 0)
+                        first = r;
+        }
+        return first;
 }

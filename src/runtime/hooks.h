@@ -11,3 +11,7 @@
  * stdout/stderr; every other fd of ours is closed in it. */
 int hooks_run(const struct oci_spec *spec, enum oci_hook_kind kind, const char *state_json,
               char **ret_error);
+/* The same, but a failing hook does not stop the ones after it (poststart, poststop: "the
+ * remaining hooks and lifecycle continue", runtime-spec runtime.md); returns the first error. */
+int hooks_run_all(const struct oci_spec *spec, enum oci_hook_kind kind, const char *state_json,
+                  char **ret_error);

@@ -71,10 +71,13 @@ expect_fail "startContainer hook[0] (/bin/sh): exited with status 4" h start f4
 wait_until 20 lc_status_is f4 stopped || fail "f4 still $(lc_status f4) after its startContainer hook failed"
 h delete f4
 
-# poststart/poststop failures only warn.
-JQ='.hooks.poststart = [{"path": "/bin/false"}]
-.hooks.poststop = [{"path": "/bin/false"}]' lc_bundle warn /probe exit 0
+# poststart/poststop failures only warn, and the hooks after the failing one still run.
+JQ=".hooks.poststart = [{\"path\": \"/bin/false\"}, {\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo poststart >>$T/after\"]}]
+.hooks.poststop = [{\"path\": \"/bin/false\"}, {\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"echo poststop >>$T/after\"]}]" \
+	lc_bundle warn /probe exit 0
 h run -b "$T/warn" w1 </dev/null 2>"$T/warn.err" || fail "run with a failing poststart hook must succeed"
+assert_eq "poststart
+poststop" "$(cat "$T/after" 2>/dev/null)" "hooks after a failing poststart/poststop hook"
 grep -q "poststart hooks: poststart hook\[0\] (/bin/false): exited with status 1" "$T/warn.err" ||
 	fail "no poststart warning: $(cat "$T/warn.err")"
 grep -q "poststop hooks: poststop hook\[0\] (/bin/false): exited with status 1" "$T/warn.err" ||
