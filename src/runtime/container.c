@@ -270,13 +270,19 @@ static int build_state(struct create_context *c, pid_t pid) {
         return 0;
 }
 
-/* prestart + createRuntime, in our namespaces, with status "creating". */
+/* prestart + createRuntime, in our namespaces. createRuntime (and createContainer, which gets the
+ * same JSON) see status "creating", as runc passes; the legacy prestart hooks see "created", as
+ * crun passes and runtime-tools' hooks_stdin checks: the spec defines prestart by where it ran
+ * before the create/start split, once the container was created and before its program ran. */
 static int run_runtime_hooks(struct create_context *c, char **ret_state, char **ret_error) {
-        _cleanup_free_ char *json = NULL;
+        _cleanup_free_ char *json = NULL, *prestart_json = NULL;
         int r = state_to_json(c->state, CONTAINER_CREATING, false, &json);
+        if (r >= 0 && c->spec->hooks.n_hooks[OCI_HOOK_PRESTART] > 0)
+                r = state_to_json(c->state, CONTAINER_CREATED, false, &prestart_json);
         if (r < 0)
                 return r;
-        r = hooks_run(c->spec, OCI_HOOK_PRESTART, json, ret_error);
+        if (prestart_json)
+                r = hooks_run(c->spec, OCI_HOOK_PRESTART, prestart_json, ret_error);
         if (r >= 0)
                 r = hooks_run(c->spec, OCI_HOOK_CREATE_RUNTIME, json, ret_error);
         if (r < 0)
