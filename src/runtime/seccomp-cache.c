@@ -288,7 +288,8 @@ int seccomp_cache_prune(const char *dir, size_t max_entries, uint64_t max_bytes)
                 n++;
         }
         closedir(d);
-        qsort(e, n, sizeof *e, newest_first);
+        if (n > 1)      /* qsort's base must not be NULL, even for no entries */
+                qsort(e, n, sizeof *e, newest_first);
         uint64_t bytes = 0;
         for (size_t i = 0; i < n; i++) {
                 bytes += e[i].size;
