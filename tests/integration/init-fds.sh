@@ -9,8 +9,11 @@ init=$(realpath "${1:?usage: init-fds.sh HUSK_INIT INIT_PROBE}")
 probe=$(realpath "${2:?usage: init-fds.sh HUSK_INIT INIT_PROBE}")
 require_root
 require_cmd unshare chroot jq readelf
+# The scratch root holds only the two binaries: that part needs them static. A sanitizer build's
+# are dynamic: it checks the /proc part only (the main build checks both).
+dynamic=
 for b in "$init" "$probe"; do
-	readelf -l "$b" | grep -q INTERP && skip "$b is dynamically linked (a sanitizer build)"
+	readelf -l "$b" | grep -q INTERP && dynamic+=" $b"
 done
 new_tmpdir tmp
 
@@ -27,6 +30,11 @@ assert_eq "0 1 2" "$out" "fds with --status-fd 7"
 head -n 1 "$tmp/status" | jq -e '.plan.workers == 1' >/dev/null ||
 	fail "no state written to --status-fd 7: $(cat "$tmp/status")"
 
+if [[ -n $dynamic ]]; then
+	echo "# without /proc: not checked in this build, dynamically linked:$dynamic"
+	echo "ok"
+	exit 0
+fi
 echo "# without /proc (scratch root): the fd limit walked"
 root=$tmp/root
 mkdir "$root"
