@@ -349,10 +349,11 @@ static pid_t start_agent(const char *sock, const char *out) {
 
 /* The notify test's temp dir, removed by its .fini also when an assertion fails. */
 static char notify_dir[] = "/tmp/husk-seccomp-notify-XXXXXX";
+static bool notify_dir_made;
 
 static void notify_dir_remove(void) {
         char cmd[160];
-        if (strchr(notify_dir, 'X'))
+        if (!notify_dir_made)
                 return;
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", notify_dir);
         (void) !system(cmd);
@@ -367,6 +368,7 @@ Test(seccomp_notify, listener_reaches_agent_which_answers, .timeout = 120, .fini
         int sv[2], st = 0;
 
         cr_assert_not_null(mkdtemp(dir));
+        notify_dir_made = true;
         snprintf(sock, sizeof sock, "%s/agent.sock", dir);
         snprintf(out, sizeof out, "%s/state.json", dir);
         snprintf(profile, sizeof profile, "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"%s\","
