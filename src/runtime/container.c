@@ -26,6 +26,7 @@
 #include "fileio.h"
 #include "hooks.h"
 #include "json-util.h"
+#include "mount-record.h"
 #include "ns.h"
 #include "seccomp.h"
 #include "spec-init.h"
@@ -43,6 +44,7 @@ struct create_context {
         struct husk_seccomp *seccomp;
         struct container_state *state;
         struct cgroup *cgroup;          /* NULL: none (disabled, or no cgroups here) */
+        struct mount_record *mounts;    /* no mount namespace: what was below the rootfs before */
         int console_fd;                 /* connected --console-socket */
         int sync_fd;                    /* our end */
         pid_t child;                    /* cloned child (the init, or the intermediate) */
@@ -138,6 +140,10 @@ static void create_context_done(struct create_context *c) {
                 (void) waitpid(c->child, NULL, 0);
         if (!c->ready && c->init > 0 && c->init != c->child)
                 (void) waitpid(c->init, NULL, 0);
+        /* Once the child is gone (it mounts until then): what it mounted in our namespace. */
+        if (!c->ready && c->mounts)
+                (void) mount_record_undo(c->mounts);
+        mount_record_free(c->mounts);
         if (!c->ready)
                 (void) cgroup_destroy(c->cgroup, NULL);
         cgroup_free(c->cgroup);
@@ -173,8 +179,6 @@ static int load_bundle(struct create_context *c, char **ret_error) {
         if ((r = spec_init_wanted(c->spec, c->opts->init, &init, ret_error)) < 0 ||
             (init && (r = spec_init_apply(c->spec, c->opts->init_path, ret_error)) < 0))
                 return r;
-        if (!oci_spec_namespace(s, OCI_NS_MOUNT))
-                return json_errorf(ret_error, "linux.namespaces: a mount namespace is required");
         const struct oci_namespace *uts = oci_spec_namespace(s, OCI_NS_UTS);
         if ((s->hostname || s->domainname) && !uts)
                 return json_errorf(ret_error, "hostname: needs a uts namespace in linux.namespaces");
@@ -525,6 +529,8 @@ int container_create(const struct container_options *o, pid_t *ret_pid, struct c
         if ((r = container_note_cgroup(c.dir, c.cgroup)) < 0)
                 return container_errorf(ret_error, r, "%s: note the cgroup: %m", c.dir->path);
         fault_point("create.after-cgroup");
+        if (!oci_spec_namespace(c.spec, OCI_NS_MOUNT) && (r = mount_record_begin(c.rootfs, &c.mounts)) < 0)
+                return container_errorf(ret_error, r, "/proc/self/mountinfo: %m");
         r = spawn_child(&c, ret_error);
         if (r < 0)
                 return r;
@@ -537,6 +543,9 @@ int container_create(const struct container_options *o, pid_t *ret_pid, struct c
         r = proc_start_time(c.init, &c.state->start_time);
         if (r < 0)
                 return json_errorf(ret_error, "container init %d: %s", (int) c.init, strerror(-r)), r;
+        /* Before state.json: a container delete can see is one whose mounts it can find. */
+        if (c.mounts && (r = mount_record_save(c.mounts, c.dir->dir_fd)) < 0)
+                return container_errorf(ret_error, r, "%s/%s: %m", c.dir->path, MOUNT_RECORD_FILE);
         r = state_write(c.dir, c.state);
         if (r < 0)
                 return json_errorf(ret_error, "%s/%s: %s", c.dir->path, STATE_FILE, strerror(-r)), r;

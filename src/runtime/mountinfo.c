@@ -3,6 +3,7 @@
  * [optional...] - fstype source superoptions; paths escape ' ', '\t', '\n', '\\' as \ooo. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
@@ -55,6 +56,7 @@ static int parse_line(char *line, struct mountinfo_entry *e) {
         } else
                 return -EINVAL;
         *opt_end = '\0';
+        e->id = (unsigned) strtoul(f[0], NULL, 10);
         e->root = f[3];
         e->mountpoint = f[4];
         e->optional = opt_start;

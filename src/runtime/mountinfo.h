@@ -3,6 +3,7 @@
 #pragma once
 
 struct mountinfo_entry {
+        unsigned id;              /* field 1: the mount ID (statx(2) STATX_MNT_ID) */
         const char *root;         /* field 4: the mount's root inside its filesystem */
         const char *mountpoint;   /* field 5, unescaped */
         const char *optional;     /* "shared:1 master:2" or "" */

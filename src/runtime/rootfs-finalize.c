@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * The pivot and what must follow the last mount, in runc 1.1's order (prepareRootfs,
  * finalizeRootfs, then readonlyPaths and maskedPaths in standard_init_linux.go): pivot_root (or
- * MS_MOVE + chroot), rootfsPropagation on the new "/", stdio on the container's /dev/null,
+ * MS_MOVE + chroot, or chroot alone without a mount namespace), rootfsPropagation on the new "/", stdio on the container's /dev/null,
  * process.cwd created, /dev and "/" made read-only if asked, readonlyPaths, maskedPaths. */
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +83,19 @@ static int do_move_root(const char *rootfs, char **ret_error) {
                 return mnt_errorf(ret_error, -errno, "no-pivot: move %s to /", rootfs);
         if (chroot(".") < 0)
                 return mnt_errorf(ret_error, -errno, "no-pivot: chroot %s", rootfs);
+        if (chdir("/") < 0)
+                return mnt_errorf(ret_error, -errno, "chdir /");
+        return 0;
+}
+
+/* No mount namespace of its own: the namespace's root is the host's, so neither pivot_root(2) nor
+ * a move onto "/" (both would change it for every process of the host); chroot(2) is the only
+ * change of root, and it is the process's own. */
+static int do_chroot(const char *rootfs, char **ret_error) {
+        if (chdir(rootfs) < 0)
+                return mnt_errorf(ret_error, -errno, "chdir %s", rootfs);
+        if (chroot(".") < 0)
+                return mnt_errorf(ret_error, -errno, "chroot %s", rootfs);
         if (chdir("/") < 0)
                 return mnt_errorf(ret_error, -errno, "chdir /");
         return 0;
@@ -223,6 +236,7 @@ static const struct rootfs_options default_options = ROOTFS_OPTIONS_INIT;
 
 int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_abs,
                               const struct rootfs_options *opts, char **ret_error) {
+        bool own_ns = oci_spec_namespace(spec, OCI_NS_MOUNT) != NULL;
         _cleanup_free_ char *rootfs = NULL;
         _cleanup_close_ int root_fd = -EBADF;
         unsigned long prop;
@@ -237,11 +251,15 @@ int rootfs_pivot_and_finalize(const struct oci_spec *spec, const char *rootfs_ab
         r = rootfs_propagation(spec, &prop, ret_error);
         if (r < 0)
                 return r;
-        r = opts->no_pivot ? do_move_root(rootfs, ret_error) : do_pivot(rootfs, ret_error);
+        if (!own_ns)
+                r = do_chroot(rootfs, ret_error);
+        else
+                r = opts->no_pivot ? do_move_root(rootfs, ret_error) : do_pivot(rootfs, ret_error);
         if (r < 0)
                 return r;
-        /* Applied to the new "/" only now: on the old one it could reach the host (runc). */
-        if (prop && mount(NULL, "/", NULL, prop, NULL) < 0)
+        /* Applied to the new "/" only now: on the old one it could reach the host (runc). Without
+         * a namespace of our own rootfs_mount_all() refused it. */
+        if (prop && own_ns && mount(NULL, "/", NULL, prop, NULL) < 0)
                 return mnt_errorf(ret_error, -errno, "linux.rootfsPropagation (%s)",
                                   spec->linux_.rootfs_propagation);
         reopen_dev_null();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  * The container's filesystem, before the pivot: propagation of "/", the rootfs bind, mounts[] in
- * order, /dev. The pivot and what follows it are in rootfs-finalize.c. */
+ * order, /dev. Without a mount namespace of its own, only mounts[] and /dev, below the rootfs.
+ * The pivot and what follows it are in rootfs-finalize.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -95,6 +96,36 @@ bool rootfs_mount_is_dev_bind(const struct oci_mount *m) {
         return bind;
 }
 
+/* Our own mount namespace: nothing we mount may reach the host, so "/" is a recursive slave
+ * unless the spec asks for another propagation (runc prepareRoot); the rootfs is bound onto
+ * itself, for pivot_root(2). */
+static int prepare_own_ns(const char *rootfs, unsigned long prop, char **ret_error) {
+        int r;
+
+        if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
+                return mnt_errorf(ret_error, -errno, "linux.rootfsPropagation: set on /");
+        r = make_parent_private(rootfs, ret_error);
+        if (r < 0)
+                return r;
+        if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return mnt_errorf(ret_error, -errno, "root.path (%s): bind onto itself", rootfs);
+        return 0;
+}
+
+/* No mount namespace in the spec: the container shares the runtime's (config-linux.md), and
+ * mounts[] go there, below the rootfs (the caller records them, mount-record.h). The host's
+ * mounts keep their propagation, and nothing is pivoted: the rootfs is bound onto itself only
+ * for root.readonly, whose read-only mount must be ours, not the host's mount holding it. */
+static int prepare_shared_ns(const struct oci_spec *spec, const char *rootfs, unsigned long prop,
+                             char **ret_error) {
+        if (prop)
+                return mnt_errorf(ret_error, 0, "linux.rootfsPropagation: needs a mount namespace in "
+                                  "linux.namespaces (it would change the host's /)");
+        if (spec->root_readonly && mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return mnt_errorf(ret_error, -errno, "root.path (%s): bind onto itself", rootfs);
+        return 0;
+}
+
 static const struct rootfs_options default_options = ROOTFS_OPTIONS_INIT;
 
 int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
@@ -109,24 +140,16 @@ int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
         if (!opts)
                 opts = &default_options;
 
-        /* Everything below changes the mount namespace we are in: never the host's. */
-        if (!oci_spec_namespace(spec, OCI_NS_MOUNT))
-                return mnt_errorf(ret_error, 0, "linux.namespaces: a mount namespace is required to set up the rootfs");
         r = rootfs_canonical(rootfs_abs, &rootfs, ret_error);
         if (r < 0)
                 return r;
         r = rootfs_propagation(spec, &prop, ret_error);
         if (r < 0)
                 return r;
-        /* Nothing we mount may reach the host: "/" is a recursive slave unless the spec asks for
-         * another propagation (runc prepareRoot). */
-        if (mount(NULL, "/", NULL, prop ? prop : MS_SLAVE | MS_REC, NULL) < 0)
-                return mnt_errorf(ret_error, -errno, "linux.rootfsPropagation: set on /");
-        r = make_parent_private(rootfs, ret_error);
+        r = oci_spec_namespace(spec, OCI_NS_MOUNT) ? prepare_own_ns(rootfs, prop, ret_error) :
+                                                     prepare_shared_ns(spec, rootfs, prop, ret_error);
         if (r < 0)
                 return r;
-        if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return mnt_errorf(ret_error, -errno, "root.path (%s): bind onto itself", rootfs);
         root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return mnt_errorf(ret_error, -errno, "root.path (%s)", rootfs);

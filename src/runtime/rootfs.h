@@ -11,7 +11,11 @@
  *   rootfs_pivot_and_finalize() pivot_root (or MS_MOVE + chroot with no_pivot), maskedPaths,
  *                               readonlyPaths, root.readonly, rootfsPropagation; cwd is "/".
  *
- * Both run in the child, in the container's mount namespace, as (namespace) root. On failure they
+ * Both run in the child, in the container's mount namespace, as (namespace) root. A spec without a
+ * mount namespace shares the runtime's: then "/" keeps its propagation, the rootfs is bound onto
+ * itself only for root.readonly, rootfsPropagation is refused, and chroot(2) replaces the pivot;
+ * what is mounted below the rootfs stays after the container and is the caller's to record
+ * and remove (mount-record.h). On failure they
  * return -errno and set *ret_error (if not NULL) to an allocated one-line message naming the field
  * ("mounts[3] (/data): mount bind /src: No such file or directory"); the caller frees it. */
 #pragma once
@@ -36,7 +40,7 @@ struct rootfs_options {
                               .defer_protected_paths = false }
 
 /* Prepare the rootfs at rootfs_abs (absolute) in the current mount namespace; opts may be NULL.
- * Must be called in a private mount namespace (CLONE_NEWNS). */
+ * Must be called in a private mount namespace (CLONE_NEWNS) unless the spec has none. */
 int rootfs_mount_all(const struct oci_spec *spec, const char *rootfs_abs,
                      const struct rootfs_options *opts, char **ret_error);
 

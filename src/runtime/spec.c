@@ -215,10 +215,11 @@ static int check_cross(const struct oci_spec *s, char **err) {
         int time_ns = ns_index(s, OCI_NS_TIME);
         if (l->n_time_offsets > 0 && (time_ns < 0 || l->namespaces[time_ns].path))
                 return json_errorf(err, "linux.timeOffsets: needs a new time namespace in linux.namespaces");
-        /* runc: "unable to restrict sys entries without a private MNT namespace". */
-        if ((l->masked_paths || l->readonly_paths) && ns_index(s, OCI_NS_MOUNT) < 0)
-                return json_errorf(err, "%s: needs a mount namespace in linux.namespaces",
-                                   l->masked_paths ? "linux.maskedPaths" : "linux.readonlyPaths");
+        /* Without a mount namespace the container shares the runtime's, whose "/" is the host's:
+         * not for the container to change. (maskedPaths and readonlyPaths are fine there: they
+         * go on the container's own paths, and delete removes them with its other mounts.) */
+        if (l->rootfs_propagation && *l->rootfs_propagation && ns_index(s, OCI_NS_MOUNT) < 0)
+                return json_errorf(err, "linux.rootfsPropagation: needs a mount namespace in linux.namespaces");
         if (s->hostname && *s->hostname && ns_index(s, OCI_NS_UTS) < 0)
                 return json_errorf(err, "hostname: cannot be set without a uts namespace in linux.namespaces");
         if (s->domainname && *s->domainname && ns_index(s, OCI_NS_UTS) < 0)

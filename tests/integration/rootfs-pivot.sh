@@ -1,7 +1,7 @@
 #!/bin/bash
 # pivot_root leaves nothing of the host visible; --no-pivot (MS_MOVE + chroot) works and hides
 # the host's procfs/sysfs; linux.rootfsPropagation is applied to the new / and a bad value is
-# refused by name; process.cwd is created.
+# refused by name; process.cwd is created; without a mount namespace in the spec, a chroot.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/rootfs-common.sh"
 rf_setup
@@ -51,11 +51,20 @@ JQ='.linux.rootfsPropagation = "sideways"' rf_bundle p-bad true
 rf_run p-bad
 rf_expect_err p-bad "rootfsPropagation"
 
-# Without a mount namespace of its own the rootfs code refuses to touch the mount table.
-JQ='.linux.namespaces |= map(select(.type != "mount"))
-del(.linux.maskedPaths, .linux.readonlyPaths)' rf_bundle p-nomnt true
+# Without a mount namespace in the spec (the driver still runs it in one of its own) the rootfs
+# code chroots instead of pivoting, and refuses rootfsPropagation (it would change the "/" of the
+# namespace it shares). ns-inherit.sh runs the real thing.
+JQ='.linux.namespaces |= map(select(.type != "mount"))' rf_bundle p-nomnt sh /script
+echo "$script" >"$T/p-nomnt/rootfs/script"
 rf_run p-nomnt
-rf_expect_err p-nomnt "linux.namespaces: a mount namespace is required to set up the rootfs"
+rf_expect_ok p-nomnt
+out=$(rf_out p-nomnt)
+grep -qx host=0 <<<"$out" || fail "no mount namespace: host paths of $T visible in the container: $out"
+grep -qx cwd=/ <<<"$out" || fail "no mount namespace: cwd: $out"
+JQ='.linux.namespaces |= map(select(.type != "mount"))
+.linux.rootfsPropagation = "shared"' rf_bundle p-nomnt-prop true
+rf_run p-nomnt-prop
+rf_expect_err p-nomnt-prop "linux.rootfsPropagation: needs a mount namespace"
 
 rf_check_no_leak
 echo ok

@@ -11,6 +11,7 @@ struct seen {
         char opt[8][64];
         char fstype[8][32];
         char root[8][64];
+        unsigned id[8];
         int n;
 };
 
@@ -21,6 +22,7 @@ static int collect(const struct mountinfo_entry *e, void *userdata) {
         snprintf(s->opt[s->n], sizeof(s->opt[0]), "%s", e->optional);
         snprintf(s->fstype[s->n], sizeof(s->fstype[0]), "%s", e->fstype);
         snprintf(s->root[s->n], sizeof(s->root[0]), "%s", e->root);
+        s->id[s->n] = e->id;
         s->n++;
         return 0;
 }
@@ -36,6 +38,8 @@ Test(mountinfo, parse_fields) {
         cr_assert_eq(mountinfo_parse(text, collect, &s), 0);
         cr_assert_eq(s.n, 4);
         cr_expect_str_eq(s.mp[0], "/");
+        cr_expect_eq(s.id[0], 22);
+        cr_expect_eq(s.id[1], 35);
         cr_expect_str_eq(s.opt[0], "shared:1");
         cr_expect_str_eq(s.fstype[0], "ext4");
         cr_expect_str_eq(s.mp[1], "/sys/fs/cgroup/cpu,cpuacct");
