@@ -179,8 +179,8 @@ int main(int argc, char **argv) {
                 log_error("unknown command '%s' (see husk --help)", argv[first]);
                 return EXIT_FAILURE;
         }
-        if (v->seal_exe && (r = exe_seal_reexec(argv)) < 0) {
-                log_error_errno(r, "re-execute from a sealed copy of the husk binary: %m");
+        if (v->seal_exe && (r = exe_seal_prepare(argv)) < 0) {
+                log_error_errno(r, "seal the husk binary against container processes (CVE-2019-5736): %m");
                 return EXIT_FAILURE;
         }
         r = v->run(argc - first, argv + first, &g);

@@ -243,30 +243,48 @@ int cg_v1_apply(const struct cgroup *cg, const struct oci_resources *res, char *
         return 0;
 }
 
+/* Give dir the parent's cpuset.cpus and cpuset.mems where its own are empty; first the
+ * parent's own, recursively, when the parent is empty too and below the mount: a parent that
+ * another husk has just created (mkdir gave us EEXIST) and not filled yet. A cpuset cgroup with
+ * no CPUs holds no task, so it is no one's running cgroup, and its creator writes the same. */
+static int cpuset_fill(const char *dir, const char *mount, char **ret_error) {
+        static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", dir);
+        *strrchr(parent, '/') = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                _cleanup_free_ char *cur = NULL, *up = NULL;
+                int r = cg_read(dir, files[i], &cur);
+                if (r >= 0 && cur[strspn(cur, " \n")] != '\0')
+                        continue;
+                r = cg_read(parent, files[i], &up);
+                if (r >= 0 && up[strspn(up, " \n")] == '\0' && strlen(parent) > strlen(mount) &&
+                    cg_path_has_prefix(parent, mount)) {
+                        if ((r = cpuset_fill(parent, mount, ret_error)) < 0)
+                                return r;
+                        free(up);
+                        up = NULL;
+                        r = cg_read(parent, files[i], &up);
+                }
+                if (r < 0)
+                        return json_errorf(ret_error, "linux.cgroupsPath: %s/%s: %s", parent, files[i],
+                                           strerror(-r)), r;
+                up[strcspn(up, "\n")] = '\0';
+                if ((r = cg_write(dir, files[i], up, "linux.cgroupsPath", ret_error)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* cpuset.cpus and cpuset.mems start empty in a new v1 cpuset cgroup (unless the parent has
  * cgroup.clone_children), and a task cannot join it then: copy the parent's, level by level. */
 int cg_v1_cpuset_init(const struct cgroup *cg, const char *mount, char **ret_error) {
-        char dir[4096], parent[4096];
         for (char **c = cg->created; c && *c; c++) {
                 if (!cg_path_has_prefix(*c, mount))
                         continue;
-                snprintf(parent, sizeof parent, "%s", *c);
-                *strrchr(parent, '/') = '\0';
-                snprintf(dir, sizeof dir, "%s", *c);
-                static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-                for (size_t i = 0; i < 2; i++) {
-                        _cleanup_free_ char *cur = NULL, *up = NULL;
-                        int r = cg_read(dir, files[i], &cur);
-                        if (r >= 0 && cur[strspn(cur, " \n")] != '\0')
-                                continue;
-                        r = cg_read(parent, files[i], &up);
-                        if (r < 0)
-                                return json_errorf(ret_error, "linux.cgroupsPath: %s/%s: %s", parent, files[i],
-                                                   strerror(-r)), r;
-                        up[strcspn(up, "\n")] = '\0';
-                        if ((r = cg_write(dir, files[i], up, "linux.cgroupsPath", ret_error)) < 0)
-                                return r;
-                }
+                int r = cpuset_fill(*c, mount, ret_error);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

@@ -328,7 +328,7 @@ _Noreturn static void exec_child(const struct exec_context *c) {
                 child_fail(c->sync_fd, r, NULL, err);
         if (c->seccomp && !early)
                 child_seccomp(c);
-        r = container_exec_process(p, exe);
+        r = container_exec_process(p, exe, c->seccomp != NULL);
         child_fail(c->sync_fd, r, NULL, NULL);
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "cleanup.h"
 #include "console.h"
 #include "container-internal.h"
+#include "exe-seal.h"
 #include "fault.h"
 #include "fileio.h"
 #include "hooks.h"
@@ -242,17 +244,16 @@ int container_cloexec_fds(unsigned preserve_fds) {
         return 0;
 }
 
-int container_exec_process(const struct oci_process *p, const char *exe) {
+int container_exec_process(const struct oci_process *p, const char *exe, bool filtered) {
         unsigned listen = 0;
         _cleanup_strv_free_ char **env = process_env(p, &listen);
         if (!env)
                 return -ENOMEM;
-        execve(exe, p->args, env);
-        return -errno;
+        return exe_seal_execve(exe, p->args, env, filtered);
 }
 
 _Noreturn static void exec_process(const struct init_context *c, const char *exe) {
-        int r = container_exec_process(c->spec->process, exe);
+        int r = container_exec_process(c->spec->process, exe, c->seccomp != NULL);
         fprintf(stderr, "husk: exec %s: %s\n", c->spec->process->args[0], strerror(-r));
         _exit(r == -ENOENT ? 127 : 126);
 }
@@ -308,6 +309,12 @@ _Noreturn void container_init(const struct init_context *c) {
                 if (r < 0)
                         _exit(EXIT_FAILURE);
         }
+        /* Processes of a pid namespace we joined can see us: until the exec, our exe is the husk
+         * binary, which they must not open through /proc/<pid>/exe (exe-seal.h). After the user
+         * namespace mapping, which the parent writes as runc does. */
+        const struct oci_namespace *pidns = oci_spec_namespace(spec, OCI_NS_PID);
+        if (pidns && pidns->path && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                failf(c, -errno, "PR_SET_DUMPABLE: %s", strerror(errno));
         if (oci_spec_namespace(spec, OCI_NS_USER))
                 become_root(c);
         container_reset_signals();

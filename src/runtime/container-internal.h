@@ -46,8 +46,9 @@ void container_reset_signals(void);
  * preserve_fds close-on-exec (close_range(2), which old profiles do not allow). */
 int container_cloexec_fds(unsigned preserve_fds);
 /* The last step (container-init.c): execve exe with process.args and process.env (plus
- * LISTEN_FDS/LISTEN_PID when husk was socket-activated). Returns -errno only when that fails. */
-int container_exec_process(const struct oci_process *p, const char *exe);
+ * LISTEN_FDS/LISTEN_PID when husk was socket-activated), through husk-dmz when the command
+ * prepared it (exe-seal.h); filtered: a seccomp filter is in force. -errno only on failure. */
+int container_exec_process(const struct oci_process *p, const char *exe, bool filtered);
 
 /* Write pid to path atomically (a temporary file renamed over it), for --pid-file (container.c). */
 int container_write_pid_file(const char *path, pid_t pid);

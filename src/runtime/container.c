@@ -4,7 +4,6 @@
  * write state.json and the pid file. On any failure the child is killed and nothing stays. */
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 #include "json-util.h"
 #include "mount-record.h"
 #include "ns.h"
+#include "parse.h"
 #include "seccomp.h"
 #include "spec-init.h"
 #include "state.h"
@@ -226,6 +226,28 @@ static int save_config(struct create_context *c) {
         return loop_write(fd, text, size);
 }
 
+/* The name of uid in /etc/passwd ("" when it is not there), read directly as runc's
+ * libcontainer/user does: getpwuid(3) would read nsswitch.conf, try nscd and maybe load NSS
+ * modules on every create, for a field only `list` shows. */
+static char *owner_name(uid_t uid) {
+        _cleanup_free_ char *text = NULL;
+        char *save = NULL;
+        if (read_full_file_at(AT_FDCWD, "/etc/passwd", &text, NULL) >= 0)
+                for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                        char *name = line, *pw = strchr(name, ':'), *id = pw ? strchr(pw + 1, ':') : NULL;
+                        unsigned u;
+                        if (!id)
+                                continue;
+                        *pw = '\0';
+                        char *end = strchr(++id, ':');
+                        if (end)
+                                *end = '\0';
+                        if (safe_atou(id, &u) >= 0 && u == uid)
+                                return strdup(name);
+                }
+        return strdup("");
+}
+
 static int make_state(struct create_context *c, char **ret_error) {
         int r = state_dir_create(c->opts->root, c->opts->id, &c->dir);
         if (r == -EEXIST)
@@ -255,14 +277,14 @@ static int build_state(struct create_context *c, pid_t pid) {
         struct tm tm;
         clock_gettime(CLOCK_REALTIME, &ts);
         gmtime_r(&ts.tv_sec, &tm);
-        size_t n = strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(created + n, sizeof created - n, ".%09ldZ", ts.tv_nsec);
-        struct passwd *pw = getpwuid(geteuid());
+        /* Not strftime(3): it loads the time zone, which UTC does not need. */
+        snprintf(created, sizeof created, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
         s->id = strdup(c->opts->id);
         s->bundle = strdup(c->bundle);
         s->rootfs = strdup(c->rootfs);
         s->created = strdup(created);
-        s->owner = strdup(pw ? pw->pw_name : "");
+        s->owner = owner_name(geteuid());
         if (!s->id || !s->bundle || !s->rootfs || !s->created || !s->owner)
                 return -ENOMEM;
         if (c->cgroup && !(s->cgroup_path = strdup(c->cgroup->path)))

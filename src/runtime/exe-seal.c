@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -141,6 +142,113 @@ static int open_memfd_copy(void) {
         if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
                 return -errno;
         return TAKE_FD(mfd);
+}
+
+extern const unsigned char husk_dmz[];
+extern const size_t husk_dmz_size;
+
+/* The sealed husk-dmz of this command (exe_seal_prepare()), and the labels it is to write. */
+static int dmz_fd = -EBADF;
+static struct { int dirfd; char *name, *value; } dmz_labels[2];
+static unsigned n_dmz_labels;
+
+/* A write-sealed memfd with husk_dmz in it. MFD_EXEC: kernels with vm.memfd_noexec (6.3+)
+ * otherwise may make it non-executable (and with vm.memfd_noexec=2 refuse it: then the caller
+ * re-executes instead); older kernels reject the unknown flag, so retry without it. */
+static int open_dmz(void) {
+        if (husk_dmz_size == 0)
+                return -EOPNOTSUPP;
+        _cleanup_close_ int mfd = memfd_create("husk-dmz", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+        if (mfd < 0 && errno == EINVAL)
+                mfd = memfd_create("husk-dmz", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (mfd < 0)
+                return -errno;
+        for (size_t done = 0; done < husk_dmz_size;) {
+                ssize_t n = write(mfd, husk_dmz + done, husk_dmz_size - done);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return n < 0 ? -errno : -EIO;
+                done += (size_t) n;
+        }
+        if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
+                return -errno;
+        return TAKE_FD(mfd);
+}
+
+int exe_seal_prepare(char **argv) {
+        if (exe_is_sealed())
+                return 0;
+        const char *mode = getenv("HUSK_SEAL");
+        if (!mode || strcmp(mode, "reexec") != 0) {
+                int fd = open_dmz();
+                if (fd >= 0) {
+                        dmz_fd = fd;
+                        return 0;
+                }
+        }
+        return exe_seal_reexec(argv);
+}
+
+int exe_seal_defer_label(int dirfd, const char *name, const char *value) {
+        if (dmz_fd < 0)
+                return -EOPNOTSUPP;
+        if (n_dmz_labels >= ELEMENTSOF(dmz_labels))
+                return -E2BIG;
+        char *n = strdup(name), *v = strdup(value);
+        if (!n || !v) {
+                free(n);
+                free(v);
+                return -ENOMEM;
+        }
+        /* The dmz gets it across its exec, and closes it. */
+        if (fcntl(dirfd, F_SETFD, 0) < 0) {
+                free(n);
+                free(v);
+                return -errno;
+        }
+        dmz_labels[n_dmz_labels].dirfd = dirfd;
+        dmz_labels[n_dmz_labels].name = n;
+        dmz_labels[n_dmz_labels].value = v;
+        n_dmz_labels++;
+        return 0;
+}
+
+int exe_seal_execve(const char *exe, char **argv, char **envp, bool filtered) {
+        if (dmz_fd < 0) {
+                execve(exe, argv, envp);
+                return -errno;
+        }
+        size_t n_args = 0;
+        while (argv[n_args])
+                n_args++;
+        /* husk-dmz [-l DIRFD NAME VALUE]... -- EXE ARG0 ARG... */
+        _cleanup_free_ char **dargv = calloc(1 + 4 * n_dmz_labels + 2 + n_args + 1, sizeof(char *));
+        char fds[ELEMENTSOF(dmz_labels)][16];
+        if (!dargv)
+                return -ENOMEM;
+        size_t k = 0;
+        dargv[k++] = (char *) "husk-dmz";
+        for (unsigned i = 0; i < n_dmz_labels; i++) {
+                snprintf(fds[i], sizeof fds[i], "%d", dmz_labels[i].dirfd);
+                dargv[k++] = (char *) "-l";
+                dargv[k++] = fds[i];
+                dargv[k++] = dmz_labels[i].name;
+                dargv[k++] = dmz_labels[i].value;
+        }
+        dargv[k++] = (char *) "--";
+        dargv[k++] = (char *) exe;
+        memcpy(dargv + k, argv, (n_args + 1) * sizeof(char *));
+
+        if (filtered) {
+                char path[32];
+                snprintf(path, sizeof path, "/proc/self/fd/%d", dmz_fd);
+                execve(path, dargv, envp);
+                if (errno != ENOENT && errno != ENOTDIR)
+                        return -errno;
+        }
+        syscall(SYS_execveat, dmz_fd, "", dargv, envp, AT_EMPTY_PATH);
+        return -errno;
 }
 
 int exe_seal_reexec(char **argv) {

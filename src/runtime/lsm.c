@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "exe-seal.h"
 #include "fileio.h"
 #include "json-util.h"
 #include "process-internal.h"
@@ -43,8 +44,22 @@ bool lsm_selinux_enabled(void) {
 }
 
 /* Through a verified procfs: a container that covered /proc must not get the label written
- * elsewhere (CVE-2025-52881). */
+ * elsewhere (CVE-2025-52881). When husk-dmz is to exec the process (exe-seal.h), it writes the
+ * label itself, through the directory opened here: /proc/<pid>/attr files take writes only from
+ * the mm that opened them, which the dmz's exec replaces. */
 static int write_attr(const char *path, const char *value) {
+        _cleanup_close_ int dfd = -EBADF;
+        const char *name = NULL;
+        int r = procfs_open_parent(path, &dfd, &name);
+        if (r < 0)
+                return r;
+        r = exe_seal_defer_label(dfd, name, value);
+        if (r >= 0) {
+                TAKE_FD(dfd);
+                return 0;
+        }
+        if (r != -EOPNOTSUPP)
+                return r;
         return procfs_write(path, value);
 }
 

@@ -115,9 +115,7 @@ int procfs_open(const char *path, int flags, int *ret_fd) {
         return open_below(sub, flags, ret_fd);
 }
 
-/* The directory of path, opened as above, and the name in it. Nothing is mounted on that
- * procfs and its directories hold the kernel's files, so the name needs no further checks. */
-static int procfs_open_parent(const char *path, int *ret_dfd, const char **ret_name) {
+int procfs_open_parent(const char *path, int *ret_dfd, const char **ret_name) {
         _cleanup_free_ char *sub = NULL;
         char *slash;
         int r;

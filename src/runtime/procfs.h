@@ -15,6 +15,10 @@
  * "thread-self/attr/exec". -EXDEV if what is found is not on a procfs. */
 int procfs_open(const char *path, int flags, int *ret_fd);
 
+/* The directory of path (O_PATH, close-on-exec) and the file name in it, which needs no further
+ * checks: nothing is mounted on that procfs and its directories hold the kernel's files. */
+int procfs_open_parent(const char *path, int *ret_dfd, const char **ret_name);
+
 /* Write s (no newline added) to the procfs file path. */
 int procfs_write(const char *path, const char *s);
 

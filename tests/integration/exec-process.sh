@@ -46,9 +46,13 @@ h exec -t exec-p1 sh -c 'test -t 1 && echo relayed' </dev/null | tr -d '\r' >"$T
 	fail "exec -t: status $?"
 grep -qx relayed "$T/relay.txt" || fail "exec -t relay: $(cat "$T/relay.txt")"
 
-# The exec command itself runs from a sealed view of husk (a read-only overlayfs mounted nowhere,
-# or a sealed memfd), never the husk file on disk.
-"$HUSK" --root "$ROOT" exec exec-p1 /probe sleep 30 </dev/null >/dev/null 2>&1 &
+# CVE-2019-5736 (src/runtime/exe-seal.h): the exec'd process is exec'd by a sealed husk-dmz, so
+# "/proc/self/exe" as the program is the dmz, which refuses to run without its arguments.
+h exec exec-p1 /proc/self/exe --help </dev/null >"$T/selfexe.out" 2>&1 && fail "/proc/self/exe ran as the program"
+grep -q "husk-dmz: run by husk only" "$T/selfexe.out" || fail "exec: /proc/self/exe is not the dmz: $(cat "$T/selfexe.out")"
+# With HUSK_SEAL=reexec, the exec command itself runs from a sealed view of husk (a read-only
+# overlayfs mounted nowhere, or a sealed memfd), never the husk file on disk.
+HUSK_SEAL=reexec "$HUSK" --root "$ROOT" exec exec-p1 /probe sleep 30 </dev/null >/dev/null 2>&1 &
 epid=$!
 sealed_exe() { local e; e=$(readlink "/proc/$epid/exe"); [[ $e == "/${HUSK##*/}" || $e == /memfd:husk* ]]; }
 wait_until 20 sealed_exe || true

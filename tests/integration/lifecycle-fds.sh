@@ -1,8 +1,8 @@
 #!/bin/bash
 # No fd of husk or of its caller reaches the container process unless passed on purpose
-# (--preserve-fds N, socket activation with LISTEN_FDS); the container's setup process runs from
-# a view of husk that cannot be written (CVE-2019-5736: a detached read-only overlayfs or a
-# sealed memfd copy), so /proc/<pid>/exe cannot be written;
+# (--preserve-fds N, socket activation with LISTEN_FDS); the process that execs the program runs
+# a sealed husk-dmz, or with HUSK_SEAL=reexec the setup process runs a view of husk that cannot be
+# written (CVE-2019-5736);
 # --pidfd-socket hands out a pidfd of the init.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lifecycle-lib.sh"
@@ -32,22 +32,32 @@ grep -qx "env=LISTEN_PID=1" "$T/f6.out" || fail "LISTEN_PID in the container: $(
 LISTEN_FDS=2 LISTEN_PID=1 h run -b "$T/fds" f7 3</dev/null 4</dev/null </dev/null >"$T/f7.out"
 assert_eq "0 1 2" "$(grep '^fd=' "$T/f7.out" | cut -d= -f2 | xargs)" "fds with another process's LISTEN_FDS"
 
-# The process waiting for start runs husk from a view that cannot be written (the binary through
-# a read-only overlayfs mounted nowhere, or a write-sealed memfd copy), not the file on disk.
+# CVE-2019-5736 (src/runtime/exe-seal.h). With husk-dmz (the default), the process that execs
+# the user's program runs a sealed memfd of the dmz: "/proc/self/exe" as the program gets the dmz,
+# which refuses to run without its arguments. With HUSK_SEAL=reexec, the process waiting for start
+# runs husk from a view that cannot be written (the binary through a read-only overlayfs mounted
+# nowhere, or a write-sealed memfd copy), not the file on disk.
+lc_bundle selfexe /proc/self/exe --help
+h run -b "$T/selfexe" x1 </dev/null >"$T/x1.out" 2>&1 && fail "/proc/self/exe ran as the program"
+grep -q "husk-dmz: run by husk only" "$T/x1.out" || fail "/proc/self/exe of the program is not the dmz: $(cat "$T/x1.out")"
 lc_bundle waiter /probe sleep 300
-h create -b "$T/waiter" s1 >/dev/null 2>&1 </dev/null || fail "create s1"
-pid=$(lc_field s1 pid)
-exe=$(readlink "/proc/$pid/exe")
-[[ $exe == "/${HUSK##*/}" || $exe == /memfd:husk* ]] || fail "the setup process runs $exe, not a sealed view of husk"
-if (echo overwrite >>"/proc/$pid/exe") 2>/dev/null; then
-	fail "/proc/$pid/exe of the setup process is writable"
-fi
-cmp -s "$HUSK" "/proc/$pid/exe" || fail "the sealed view is not husk"
-for fd in /proc/$pid/fd/*; do
-	t=$(readlink "$fd")
-	[[ $t != "$HUSK" ]] || fail "the setup process holds the husk binary open ($fd)"
+for mode in dmz reexec; do
+	HUSK_SEAL=$mode h create -b "$T/waiter" s1 >/dev/null 2>&1 </dev/null || fail "create s1 ($mode)"
+	pid=$(lc_field s1 pid)
+	exe=$(readlink "/proc/$pid/exe")
+	if [[ $mode == reexec ]]; then
+		[[ $exe == "/${HUSK##*/}" || $exe == /memfd:husk* ]] || fail "the setup process runs $exe, not a sealed view of husk"
+		cmp -s "$HUSK" "/proc/$pid/exe" || fail "the sealed view is not husk"
+	fi
+	if (echo overwrite >>"/proc/$pid/exe") 2>/dev/null; then
+		fail "/proc/$pid/exe of the setup process is writable ($mode)"
+	fi
+	for fd in /proc/$pid/fd/*; do
+		t=$(readlink "$fd")
+		[[ $t != "$HUSK" ]] || fail "the setup process holds the husk binary open ($fd, $mode)"
+	done
+	h delete s1
 done
-h delete s1
 
 # --pidfd-socket: the caller gets a pidfd of the init (the receiver prints the payload name).
 "$HUSK_BUILD_DIR/tests/helpers/recvtty" "$T/pidfd.sock" >/dev/null 2>"$T/pidfd.err" &
