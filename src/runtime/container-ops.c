@@ -188,8 +188,8 @@ int container_note_cgroup(const struct state_dir *d, const struct cgroup *cg) {
 
 /* What a create killed before state.json was written left: its cgroup, with the processes in it
  * (the container child, which also leaves by itself once it sees create's end of the sync socket
- * close). Mounts live in the child's mount namespace and go with it; without one, in ours, and
- * remove_mounts() takes those create recorded before it was killed. */
+ * close). Mounts live in the child's mount namespace and go with it; without one, in ours:
+ * remove_mounts() finds them from the snapshot create took before it cloned the child. */
 static int remove_interrupted(const struct state_dir *d, char **ret_error) {
         _cleanup_free_ char *path = NULL;
         int r = read_full_file_at(d->dir_fd, STATE_CGROUP_NOTE, &path, NULL);
@@ -202,10 +202,10 @@ static int remove_interrupted(const struct state_dir *d, char **ret_error) {
 
 /* What a container without a mount namespace of its own left mounted below its rootfs in ours
  * (mount-record.h). With force, a mount that will not go is a warning, not a reason to stay. */
-static int remove_mounts(const struct state_dir *d, const struct container_state *s, const char *id, bool force,
-                         char **ret_warning, char **ret_error) {
+static int remove_mounts(const struct state_dir *d, const char *id, bool force, char **ret_warning,
+                         char **ret_error) {
         _cleanup_free_ char *failed = NULL;
-        int r = mount_record_detach_saved(d->dir_fd, s ? s->rootfs : NULL, &failed);
+        int r = mount_record_detach_saved(d->dir_fd, &failed);
         if (r >= 0)
                 return 0;
         if (!force)
@@ -242,11 +242,11 @@ int container_delete(const char *root, const char *id, bool force, char **ret_wa
                         return json_errorf(ret_error, "kill container '%s' (pid %d): %s", id, (int) s->pid,
                                            strerror(-r)), r;
                 fault_point("delete.after-kill");
-                if ((r = remove_mounts(d, s, id, force, ret_warning, ret_error)) < 0)
+                if ((r = remove_mounts(d, id, force, ret_warning, ret_error)) < 0)
                         return r;
                 (void) run_hooks_warn(d, s, OCI_HOOK_POSTSTOP, CONTAINER_STOPPED, ret_warning);
         } else if ((r = remove_interrupted(d, ret_error)) < 0 ||
-                   (r = remove_mounts(d, NULL, id, force, ret_warning, ret_error)) < 0)
+                   (r = remove_mounts(d, id, force, ret_warning, ret_error)) < 0)
                 return r;
         fault_point("delete.before-state-remove");
         r = state_dir_remove(d);

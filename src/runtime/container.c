@@ -551,8 +551,8 @@ int container_create(const struct container_options *o, pid_t *ret_pid, struct c
         if ((r = container_note_cgroup(c.dir, c.cgroup)) < 0)
                 return container_errorf(ret_error, r, "%s: note the cgroup: %m", c.dir->path);
         fault_point("create.after-cgroup");
-        if (!oci_spec_namespace(c.spec, OCI_NS_MOUNT) && (r = mount_record_begin(c.rootfs, &c.mounts)) < 0)
-                return container_errorf(ret_error, r, "/proc/self/mountinfo: %m");
+        if (!oci_spec_namespace(c.spec, OCI_NS_MOUNT) && (r = mount_record_begin(c.rootfs, c.dir->dir_fd, &c.mounts)) < 0)
+                return container_errorf(ret_error, r, "%s/%s: %m", c.dir->path, MOUNT_RECORD_BASE_FILE);
         r = spawn_child(&c, ret_error);
         if (r < 0)
                 return r;

@@ -98,7 +98,73 @@ static int collect_new(const struct mount_record *m, struct mount_list *ret) {
         return 0;
 }
 
-int mount_record_begin(const char *rootfs, struct mount_record **ret) {
+/* Write "rootfs ROOTFS\0", then "ID PATH\0" for each of l, to name in dir_fd: a temporary file
+ * renamed, so a reader finds all of it or nothing. */
+static int write_records(int dir_fd, const char *name, const char *rootfs, const struct mount_list *l) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        if (asprintf(&tmp, "%s.tmp", name) < 0)
+                return -ENOMEM;
+        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        r = loop_write(fd, "rootfs ", 7);
+        if (r >= 0)
+                r = loop_write(fd, rootfs, strlen(rootfs) + 1);
+        for (size_t i = 0; r >= 0 && i < l->n; i++) {
+                char id[16];
+                int n = snprintf(id, sizeof(id), "%u ", l->v[i].id);
+
+                r = loop_write(fd, id, (size_t) n);
+                if (r >= 0)
+                        r = loop_write(fd, l->v[i].path, strlen(l->v[i].path) + 1);
+        }
+        if (r >= 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlinkat(dir_fd, tmp, 0);
+        return r;
+}
+
+/* Parse "ID PATH\0" records from p to end into *l (appended). */
+static int parse_records(const char *p, const char *end, struct mount_list *l) {
+        int r = 0;
+
+        while (r >= 0 && p < end) {
+                const char *nul = memchr(p, '\0', (size_t) (end - p));
+                char *sp = NULL;
+                unsigned long id;
+
+                errno = 0;
+                id = nul ? strtoul(p, &sp, 10) : 0;
+                if (!nul || errno != 0 || sp == p || *sp != ' ' || sp[1] != '/' || id > ~0U)
+                        r = -EBADMSG;
+                else
+                        r = list_add(l, (unsigned) id, sp + 1);
+                p = nul ? nul + 1 : end;
+        }
+        return r;
+}
+
+/* Read what write_records() wrote: the rootfs into m->rootfs, the mounts into m->before. */
+static int read_records(int dir_fd, const char *name, struct mount_record *m) {
+        _cleanup_free_ char *text = NULL;
+        size_t size = 0;
+        int r = read_full_file_at(dir_fd, name, &text, &size);
+
+        if (r < 0)
+                return r;
+        if (size < 8 || strncmp(text, "rootfs /", 8) != 0 || !memchr(text, '\0', size))
+                return -EBADMSG;
+        m->rootfs = strdup(text + 7);
+        if (!m->rootfs)
+                return -ENOMEM;
+        return parse_records(text + strlen(text) + 1, text + size, &m->before);
+}
+
+int mount_record_begin(const char *rootfs, int dir_fd, struct mount_record **ret) {
         struct mount_record *m = calloc(1, sizeof(*m));
         struct collect c;
         int r;
@@ -112,6 +178,8 @@ int mount_record_begin(const char *rootfs, struct mount_record **ret) {
         }
         c = (struct collect) { .rootfs = m->rootfs, .out = &m->before };
         r = mountinfo_foreach(collect_one, &c);
+        if (r >= 0)
+                r = write_records(dir_fd, MOUNT_RECORD_BASE_FILE, m->rootfs, &m->before);
         if (r < 0) {
                 mount_record_free(m);
                 return r;
@@ -251,72 +319,36 @@ int mount_record_undo(const struct mount_record *m) {
 }
 
 int mount_record_save(const struct mount_record *m, int dir_fd) {
-        _cleanup_close_ int fd = -EBADF;
         struct mount_list l = {};
         int r = collect_new(m, &l);
 
-        if (r < 0)
-                return r;
-        fd = openat(dir_fd, MOUNT_RECORD_FILE ".tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0)
-                r = -errno;
-        for (size_t i = 0; r >= 0 && i < l.n; i++) {
-                char id[16];
-                int n = snprintf(id, sizeof(id), "%u ", l.v[i].id);
-
-                r = loop_write(fd, id, (size_t) n);
-                if (r >= 0)
-                        r = loop_write(fd, l.v[i].path, strlen(l.v[i].path) + 1);
-        }
-        if (r >= 0 && renameat(dir_fd, MOUNT_RECORD_FILE ".tmp", dir_fd, MOUNT_RECORD_FILE) < 0)
-                r = -errno;
-        if (r < 0 && fd >= 0)
-                (void) unlinkat(dir_fd, MOUNT_RECORD_FILE ".tmp", 0);
+        if (r >= 0)
+                r = write_records(dir_fd, MOUNT_RECORD_FILE, m->rootfs, &l);
         list_done(&l);
         return r;
 }
 
-/* Parse "ID PATH\0" records. */
-static int parse_saved(const char *text, size_t size, struct mount_list *ret) {
+int mount_record_detach_saved(int dir_fd, char **ret_failed) {
+        struct mount_record saved = {}, base = {};
         struct mount_list l = {};
-        const char *p = text, *end = text + size;
-        int r = 0;
+        int r = read_records(dir_fd, MOUNT_RECORD_FILE, &saved);
 
-        while (r >= 0 && p < end) {
-                const char *nul = memchr(p, '\0', (size_t) (end - p));
-                char *sp = NULL;
-                unsigned long id;
-
-                errno = 0;
-                id = nul ? strtoul(p, &sp, 10) : 0;
-                if (!nul || errno != 0 || sp == p || *sp != ' ' || sp[1] != '/' || id > ~0U)
-                        r = -EBADMSG;
-                else
-                        r = list_add(&l, (unsigned) id, sp + 1);
-                p = nul ? nul + 1 : end;
+        if (r >= 0)
+                r = detach_all(&saved.before, saved.rootfs, ret_failed);
+        else if (r == -ENOENT) {
+                /* create was killed before it saved them: what is new since it began. */
+                r = read_records(dir_fd, MOUNT_RECORD_BASE_FILE, &base);
+                if (r >= 0)
+                        r = collect_new(&base, &l);
+                if (r >= 0)
+                        r = detach_all(&l, base.rootfs, ret_failed);
+                else if (r == -ENOENT)
+                        r = 0;
         }
-        if (r < 0) {
-                list_done(&l);
-                return r;
-        }
-        *ret = l;
-        return 0;
-}
-
-int mount_record_detach_saved(int dir_fd, const char *rootfs, char **ret_failed) {
-        _cleanup_free_ char *text = NULL;
-        struct mount_list l = {};
-        size_t size = 0;
-        int r = read_full_file_at(dir_fd, MOUNT_RECORD_FILE, &text, &size);
-
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        r = parse_saved(text, size, &l);
-        if (r < 0)
-                return r;
-        r = detach_all(&l, rootfs, ret_failed);
         list_done(&l);
+        list_done(&saved.before);
+        list_done(&base.before);
+        free(saved.rootfs);
+        free(base.rootfs);
         return r;
 }

@@ -4,11 +4,12 @@
  * A config without a mount namespace inherits the runtime's (config-linux.md), so config.mounts,
  * /dev, maskedPaths, readonlyPaths and a read-only root's bind are made there, below the rootfs,
  * and outlive the container's processes. create takes a snapshot of the mounts below the rootfs
- * before the container child starts (mount_record_begin) and, once the child is ready, writes
- * every mount below the rootfs that is new since then to <state>/mounts (mount_record_save:
- * "ID PATH\0" records in creation order, ID being the mount ID of mountinfo and statx(2)
- * STATX_MNT_ID). A create that fails detaches them at once (mount_record_undo); delete detaches
- * the saved ones (mount_record_detach_saved).
+ * before the container child starts (mount_record_begin, kept in <state>/mounts.base) and, once
+ * the child is ready, writes every mount below the rootfs that is new since then to
+ * <state>/mounts (mount_record_save). Both files hold "rootfs PATH\0", then "ID PATH\0" records
+ * in creation order, ID being the mount ID of mountinfo and statx(2) STATX_MNT_ID. A create that
+ * fails detaches them at once (mount_record_undo); delete detaches the saved ones, or, after a
+ * create killed before it saved them, those new since mounts.base (mount_record_detach_saved).
  *
  * Each is detached last first, and only if its path still resolves without following any
  * symlink to the root of a mount with the recorded ID: the container shares the namespace and
@@ -21,21 +22,23 @@
 #pragma once
 
 #define MOUNT_RECORD_FILE "mounts"
+#define MOUNT_RECORD_BASE_FILE "mounts.base"
 
 struct mount_record;
 
-/* Remember the mounts below rootfs (absolute, canonical) as they are now. */
-int mount_record_begin(const char *rootfs, struct mount_record **ret);
+/* Remember the mounts below rootfs (absolute, canonical) as they are now, also in
+ * MOUNT_RECORD_BASE_FILE in dir_fd (for a delete after a create that was killed). */
+int mount_record_begin(const char *rootfs, int dir_fd, struct mount_record **ret);
 /* Write the mounts below the rootfs made since mount_record_begin() to MOUNT_RECORD_FILE in
  * dir_fd (atomically: a temporary file renamed). */
 int mount_record_save(const struct mount_record *m, int dir_fd);
 /* Detach the mounts below the rootfs made since mount_record_begin(): the failure path of create,
  * once the container child is gone. */
 int mount_record_undo(const struct mount_record *m);
-/* Detach the mounts MOUNT_RECORD_FILE in dir_fd lists; 0 if there is no such file. rootfs
- * (canonical, or NULL: only recorded paths) bounds where a moved mount is looked for. On a failed
- * unmount the others are still tried; *ret_failed (may be NULL) gets the first path that failed. */
-int mount_record_detach_saved(int dir_fd, const char *rootfs, char **ret_failed);
+/* Detach the mounts MOUNT_RECORD_FILE in dir_fd lists; without it, those below the rootfs that
+ * are new since MOUNT_RECORD_BASE_FILE; without either, 0. On a failed unmount the others are
+ * still tried; *ret_failed (may be NULL) gets the first path that failed. */
+int mount_record_detach_saved(int dir_fd, char **ret_failed);
 void mount_record_free(struct mount_record *m);
 static inline void mount_record_freep(struct mount_record **m) {
         mount_record_free(*m);

@@ -5,7 +5,8 @@
 # and delete detaches all of that again, so the mount table ends as it began. Only those: a
 # container that swaps a directory above one of its mount points for a symlink to a host
 # directory does not make delete unmount the host's mount there. A create that fails after
-# mounting leaves no mount and no state directory.
+# mounting leaves no mount and no state directory, and delete --force cleans up after a create
+# that was killed.
 #
 # It re-executes in a throwaway private mount namespace, which plays the host's: husk never
 # mounts in the real one.
@@ -53,6 +54,20 @@ hd delete "$id" || fail "delete"
 assert_eq "$before" "$(mounts)" "mount table after delete"
 touch "$T/plain/rootfs/after-delete" || fail "the rootfs is not writable after delete"
 [[ ! -e $ROOT/$id ]] || fail "state directory left"
+
+# --- husk create killed (HUSK_FAULT, src/runtime/fault.h) once the child made its mounts: before
+# it saved them (delete --force finds them from the snapshot it took first) and after
+for stage in create.after-ready create.after-state; do
+	before=$(mounts)
+	id=nsi-$$-${stage#create.}
+	rc=0
+	HUSK_FAULT=$stage hd create -b "$T/plain" "$id" >/dev/null 2>&1 </dev/null || rc=$?
+	assert_eq 137 "$rc" "$stage: exit status of the killed create"
+	mountpoint -q "$T/plain/rootfs/proc" || fail "$stage: nothing mounted on $T/plain/rootfs/proc"
+	hd delete --force "$id" || fail "$stage: delete --force"
+	assert_eq "$before" "$(mounts)" "$stage: mount table after delete --force"
+	[[ ! -e $ROOT/$id ]] || fail "$stage: state directory left"
+done
 
 # --- a mount moved by the container: found again; the host's mount behind the symlink stays.
 # The trap: a tmpfs of ours at $T/host/data, which the container's /a/data will point at once it
