@@ -9,6 +9,8 @@
 #   RUNTIMES              their names, in that order
 #   median                median of the numbers on stdin (one or more per line)
 #   now_us VAR            wall clock in microseconds into VAR, without a fork
+#   SPAWN_TIME            tests/helpers/spawn-time (built next to husk, else compiled into $TMP):
+#                         `$SPAWN_TIME CMD...` prints "WALL_US CPU_US STATUS" of one run of CMD
 
 bench_setup() {
 	HUSK=$(realpath "${1:?usage: $0 HUSK [N]}")
@@ -33,6 +35,11 @@ bench_setup() {
 		[crun]="crun --cgroup-manager=disabled --root $TMP/crun"
 		[runc]="runc --root $TMP/runc"
 	)
+	SPAWN_TIME=$(dirname "$HUSK")/../../tests/helpers/spawn-time
+	if [[ ! -x $SPAWN_TIME ]]; then
+		SPAWN_TIME=$TMP/spawn-time
+		cc -O2 -o "$SPAWN_TIME" "$SRC/tests/helpers/spawn-time.c"
+	fi
 	RUNTIMES=()
 	local name
 	for name in husk crun runc; do

@@ -22,33 +22,17 @@ declare -A samples
 
 declare -A cpu
 
-# CPU time (user + system, microseconds) of our waited-for children so far, into $child_cpu:
-# `times` is a builtin run in this shell (a $(...) subshell would count its own children), its
-# second line is the children's "XmY.ZZZs XmY.ZZZs".
-children_cpu_us() {
-	local line
-	times >"$TMP/times"
-	{ read -r _; read -r line; } <"$TMP/times"
-	child_cpu=0
-	[[ $line =~ ^([0-9]+)m([0-9]+)\.([0-9]+)s\ ([0-9]+)m([0-9]+)\.([0-9]+)s ]] || return 0
-	local m=("${BASH_REMATCH[@]}")
-	child_cpu=$(( (10#${m[1]} * 60 + 10#${m[2]}) * 1000000 + 10#${m[3]} * 1000 +
-		(10#${m[4]} * 60 + 10#${m[5]}) * 1000000 + 10#${m[6]} * 1000 ))
-}
-
-# One sample: wall time and CPU time (the whole process tree) in microseconds.
+# One sample: wall time and CPU time (the whole process tree) in microseconds, timed by
+# spawn-time (bench-lib.sh) around a posix_spawn of the command: the fork of this shell that
+# `$cmd` would add to every sample (several ms here, the same for all) stays out of the figures.
 sample() {
-	local name=$1 id=$2 t0 t1 c0 c1 c=${cmd[$1]}
+	local name=$1 id=$2 wall cpu_us status c=${cmd[$1]}
 	[[ -n ${RT[$name]:-} ]] && c="$c $id"
-	children_cpu_us
-	c0=$child_cpu
-	now_us t0
-	$c </dev/null >/dev/null 2>&1 || echo "run-cycle: $name failed" >&2
-	now_us t1
-	children_cpu_us
-	c1=$child_cpu
-	samples[$name]+="$((t1 - t0)) "
-	cpu[$name]+="$((c1 - c0)) "
+	$SPAWN_TIME $c >"$TMP/sample"
+	read -r wall cpu_us status <"$TMP/sample"
+	((status == 0)) || echo "run-cycle: $name failed (status $status)" >&2
+	samples[$name]+="$wall "
+	cpu[$name]+="$cpu_us "
 }
 
 for ((i = 0; i < n; i++)); do
