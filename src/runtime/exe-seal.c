@@ -18,6 +18,7 @@
 
 #include "cleanup.h"
 #include "exe-seal.h"
+#include "fileio.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -116,6 +117,16 @@ static int open_overlay(void) {
         return fd;
 }
 
+/* An empty executable memfd that can be sealed. MFD_EXEC: kernels with vm.memfd_noexec (6.3+)
+ * otherwise may make it non-executable (and with vm.memfd_noexec=2 refuse it); older kernels
+ * reject the unknown flag, so retry without it. */
+static int memfd_executable(const char *name) {
+        int mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+        if (mfd < 0 && errno == EINVAL)
+                mfd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        return mfd < 0 ? -errno : mfd;
+}
+
 /* A copy of the binary in a memfd, sealed against writes (runc's cloned_binary before 1.2). */
 static int open_memfd_copy(void) {
         _cleanup_close_ int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -124,13 +135,9 @@ static int open_memfd_copy(void) {
         struct stat st;
         if (fstat(src, &st) < 0)
                 return -errno;
-        /* MFD_EXEC: kernels with vm.memfd_noexec (6.3+) otherwise may make it non-executable;
-         * older kernels reject the unknown flag, so retry without it. */
-        _cleanup_close_ int mfd = memfd_create("husk", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-        if (mfd < 0 && errno == EINVAL)
-                mfd = memfd_create("husk", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        _cleanup_close_ int mfd = memfd_executable("husk");
         if (mfd < 0)
-                return -errno;
+                return mfd;
         for (off_t done = 0; done < st.st_size;) {
                 ssize_t n = sendfile(mfd, src, NULL, (size_t) (st.st_size - done));
                 if (n < 0 && errno == EINTR)
@@ -152,25 +159,17 @@ static int dmz_fd = -EBADF;
 static struct { int dirfd; char *name, *value; } dmz_labels[2];
 static unsigned n_dmz_labels;
 
-/* A write-sealed memfd with husk_dmz in it. MFD_EXEC: kernels with vm.memfd_noexec (6.3+)
- * otherwise may make it non-executable (and with vm.memfd_noexec=2 refuse it: then the caller
- * re-executes instead); older kernels reject the unknown flag, so retry without it. */
+/* A write-sealed memfd with husk_dmz in it (where memfds cannot be executable, the caller
+ * re-executes instead). */
 static int open_dmz(void) {
         if (husk_dmz_size == 0)
                 return -EOPNOTSUPP;
-        _cleanup_close_ int mfd = memfd_create("husk-dmz", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
-        if (mfd < 0 && errno == EINVAL)
-                mfd = memfd_create("husk-dmz", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        _cleanup_close_ int mfd = memfd_executable("husk-dmz");
         if (mfd < 0)
-                return -errno;
-        for (size_t done = 0; done < husk_dmz_size;) {
-                ssize_t n = write(mfd, husk_dmz + done, husk_dmz_size - done);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return n < 0 ? -errno : -EIO;
-                done += (size_t) n;
-        }
+                return mfd;
+        int r = loop_write(mfd, husk_dmz, husk_dmz_size);
+        if (r < 0)
+                return r;
         if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
                 return -errno;
         return TAKE_FD(mfd);
