@@ -15,9 +15,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "fileio.h"
 #include "mount-internal.h"
-#include "parse.h"
+#include "procfs.h"
 #include "spec.h"
 
 /* Write /proc/<pid>/{uid,gid}_map in one write(2), as the kernel requires. */
@@ -33,15 +32,15 @@ static int write_map(int pid, const char *file, const struct oci_id_mapping *m, 
                         return -E2BIG;
                 pos += (size_t) k;
         }
-        snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, file);
-        return write_string_file_at(AT_FDCWD, path, buf);
+        snprintf(path, sizeof(path), "%d/%s", (int) pid, file);
+        return procfs_write(path, buf);
 }
 
 int mnt_userns_fd(const struct oci_id_mapping *uid, size_t n_uid,
                   const struct oci_id_mapping *gid, size_t n_gid, int *ret_fd) {
         int sync[2] = { -EBADF, -EBADF };
-        char path[64] = "";
-        int r = 0, fd = -EBADF, procpid = 0;
+        char path[64] = "", ok = 0;
+        int r = 0, fd = -EBADF;
         pid_t pid;
 
         if (n_uid == 0 || n_gid == 0)
@@ -55,29 +54,29 @@ int mnt_userns_fd(const struct oci_id_mapping *uid, size_t n_uid,
         }
         if (pid == 0) {
                 close(sync[0]);
-                /* Our pid as /proc (perhaps of another PID namespace than ours) numbers it. */
-                if (unshare(CLONE_NEWUSER) < 0 || readlink("/proc/self", path, sizeof(path) - 1) < 0)
-                        path[0] = '\0';
-                (void) !write(sync[1], path, sizeof(path));
+                ok = unshare(CLONE_NEWUSER) == 0;
+                (void) !write(sync[1], &ok, 1);
                 close(sync[1]);
                 for (;;)
                         pause();
         }
         safe_close(sync[1]);
         sync[1] = -EBADF;
-        memset(path, 0, sizeof(path));
-        if (read(sync[0], path, sizeof(path)) != (ssize_t) sizeof(path) || !path[0] ||
-            safe_atoi(path, &procpid) < 0) {
+        if (read(sync[0], &ok, 1) != 1 || !ok) {
                 r = -EPERM;
                 goto kill_child;
         }
-        r = write_map(procpid, "uid_map", uid, n_uid);
+        /* Through a verified procfs of our PID namespace, which numbers the child as fork() did:
+         * the /proc of the mount namespace we are in may be another's, or the container's. */
+        r = write_map(pid, "uid_map", uid, n_uid);
         if (r >= 0)
-                r = write_map(procpid, "gid_map", gid, n_gid);
+                r = write_map(pid, "gid_map", gid, n_gid);
         if (r >= 0) {
-                snprintf(path, sizeof(path), "/proc/%d/ns/user", procpid);
-                fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
+                _cleanup_close_ int dfd = -EBADF;
+                const char *name = NULL;
+                snprintf(path, sizeof(path), "%d/ns/user", (int) pid);
+                r = procfs_open_parent(path, &dfd, &name);
+                if (r >= 0 && (fd = openat(dfd, name, O_RDONLY | O_CLOEXEC)) < 0)
                         r = -errno;
         }
 kill_child:

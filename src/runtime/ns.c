@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "json-util.h"
 #include "ns.h"
+#include "procfs.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -159,7 +160,8 @@ int ns_write_time_offsets(const struct oci_spec *spec, char **ret_error) {
                                          l->time_offsets[i].clock == CLOCK_BOOTTIME ? "boottime" : "monotonic",
                                          (long long) l->time_offsets[i].secs, l->time_offsets[i].nanosecs);
         /* All lines in one write(2): a bad line fails the whole write with EINVAL. */
-        int r = write_string_file_at(AT_FDCWD, "/proc/self/timens_offsets", buf);
+        /* Through a verified procfs: the /proc of a mount namespace we joined is not ours to trust. */
+        int r = procfs_write("self/timens_offsets", buf);
         if (r < 0)
                 return json_errorf(ret_error, "linux.timeOffsets: write /proc/self/timens_offsets: %s",
                                    strerror(-r)), r;
