@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -55,6 +58,25 @@ int read_one_line_at(int dirfd, const char *path, char **ret) {
         s[strcspn(s, "\n")] = '\0';
         *ret = s;
         return 0;
+}
+
+int loop_write_nosigpipe(int fd, const void *buf, size_t n) {
+        sigset_t pipe_only, old;
+        sigemptyset(&pipe_only);
+        sigaddset(&pipe_only, SIGPIPE);
+        /* A SIGPIPE pending already is not ours to drop. */
+        sigset_t pending;
+        bool was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+        if (sigprocmask(SIG_BLOCK, &pipe_only, &old) < 0)
+                return -errno;
+        int r = loop_write(fd, buf, n);
+        if (r == -EPIPE && !was_pending && !sigismember(&old, SIGPIPE)) {
+                const struct timespec zero = {};
+                while (sigtimedwait(&pipe_only, NULL, &zero) < 0 && errno == EINTR)
+                        ;
+        }
+        (void) sigprocmask(SIG_SETMASK, &old, NULL);
+        return r;
 }
 
 int loop_write(int fd, const void *buf, size_t n) {

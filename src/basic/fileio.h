@@ -15,3 +15,6 @@ int write_string_file_at(int dirfd, const char *path, const char *s);
 int read_full_fd(int fd, char **ret, size_t *ret_size);
 /* write(2) all of buf, retrying on EINTR and short writes. */
 int loop_write(int fd, const void *buf, size_t n);
+/* loop_write() to a pipe or socket whose reader may be gone (a hook that exits without reading
+ * its stdin): -EPIPE then, with the SIGPIPE that would have killed us held off and dropped. */
+int loop_write_nosigpipe(int fd, const void *buf, size_t n);

@@ -76,7 +76,7 @@ static int run_one(const struct oci_hook *h, const char *state_json, int *ret_st
         rd = safe_close(rd);
         /* The state is small (< pipe buffer); a hook that does not read it must not block us. */
         (void) fcntl(wr, F_SETFL, O_NONBLOCK);
-        (void) loop_write(wr, state_json, strlen(state_json));
+        (void) loop_write_nosigpipe(wr, state_json, strlen(state_json));
         wr = safe_close(wr);
         return wait_hook(pid, h->has_timeout ? h->timeout : 0, ret_status);
 }
