@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -58,6 +59,24 @@ int read_one_line_at(int dirfd, const char *path, char **ret) {
         s[strcspn(s, "\n")] = '\0';
         *ret = s;
         return 0;
+}
+
+int write_file_atomic_at(int dirfd, const char *path, const void *buf, size_t n, mode_t mode, bool sync) {
+        char tmp[4096];
+        if ((size_t) snprintf(tmp, sizeof tmp, "%s.husk-tmp", path) >= sizeof tmp)
+                return -ENAMETOOLONG;
+        int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, mode);
+        if (fd < 0)
+                return -errno;
+        int r = loop_write(fd, buf, n);
+        if (r >= 0 && sync && fsync(fd) < 0)
+                r = -errno;
+        safe_close(fd);
+        if (r >= 0 && renameat(dirfd, tmp, dirfd, path) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlinkat(dirfd, tmp, 0);
+        return r;
 }
 
 int loop_write_nosigpipe(int fd, const void *buf, size_t n) {

@@ -2,6 +2,7 @@
  * Whole-file reads and writes, relative to a directory fd (AT_FDCWD for plain paths). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -13,6 +14,10 @@ int read_one_line_at(int dirfd, const char *path, char **ret);
 int write_string_file_at(int dirfd, const char *path, const char *s);
 /* Read everything from an fd until EOF. */
 int read_full_fd(int fd, char **ret, size_t *ret_size);
+/* Replace path (relative to dirfd) with n bytes of buf: written to "<path>.husk-tmp" with mode,
+ * flushed to disk first when sync, then renamed over path; the temporary file goes on failure. A
+ * reader finds the old file or all of the new one. */
+int write_file_atomic_at(int dirfd, const char *path, const void *buf, size_t n, mode_t mode, bool sync);
 /* write(2) all of buf, retrying on EINTR and short writes. */
 int loop_write(int fd, const void *buf, size_t n);
 /* loop_write() to a pipe or socket whose reader may be gone (a hook that exits without reading

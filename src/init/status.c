@@ -111,21 +111,6 @@ int status_format_json(const struct pool *s, const char *phase, char *buf, size_
         return j.pos < n ? 0 : -ENOBUFS;
 }
 
-/* Replace path atomically (write a sibling, rename), so a reader never sees half a state. */
-static int write_status_file(const char *path, const char *s) {
-        char tmp[4096];
-        if ((size_t) snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
-                return -ENAMETOOLONG;
-        _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-        if (fd < 0)
-                return -errno;
-        int r = loop_write(fd, s, strlen(s));
-        if (r < 0)
-                return r;
-        if (rename(tmp, path) < 0)
-                return -errno;
-        return 0;
-}
 
 int status_publish(const struct pool *s, const char *phase) {
         const struct init_args *a = s->args;
@@ -141,7 +126,7 @@ int status_publish(const struct pool *s, const char *phase) {
         buf[len + 1] = '\0';
         if (a->status_fd >= 0 && (r = loop_write(a->status_fd, buf, len + 1)) < 0)
                 return log_warning_errno(r, "--status-fd %d: %m", a->status_fd);
-        if (a->status_file && (r = write_status_file(a->status_file, buf)) < 0)
+        if (a->status_file && (r = write_file_atomic_at(AT_FDCWD, a->status_file, buf, strlen(buf), 0644, false)) < 0)
                 return log_warning_errno(r, "--status-file '%s': %m", a->status_file);
         return 0;
 }

@@ -61,21 +61,10 @@ static int config_resources(json_t *config, const char *name, json_t **ret, char
 /* Replace the saved config atomically (a temporary file renamed over it). */
 static int save_config(const struct state_dir *d, json_t *config) {
         _cleanup_free_ char *text = NULL;
-        const char *tmp = STATE_CONFIG_FILE ".update";
         int r = json_dump_text(config, &text);
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = openat(d->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return -errno;
-        r = loop_write(fd, text, strlen(text));
-        if (r >= 0 && fsync(fd) < 0)
-                r = -errno;
-        if (r >= 0 && renameat(d->dir_fd, tmp, d->dir_fd, STATE_CONFIG_FILE) < 0)
-                r = -errno;
-        if (r < 0)
-                (void) unlinkat(d->dir_fd, tmp, 0);
-        return r;
+        return write_file_atomic_at(d->dir_fd, STATE_CONFIG_FILE, text, strlen(text), 0600, true);
 }
 
 int container_update(const char *root, const char *id, json_t *resources, char **ret_error) {

@@ -422,20 +422,9 @@ static int serve_child(struct create_context *c, char **ret_error) {
 }
 
 int container_write_pid_file(const char *path, pid_t pid) {
-        _cleanup_free_ char *tmp = NULL;
-        if (asprintf(&tmp, "%s.husk-tmp", path) < 0)
-                return -ENOMEM;
-        _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return -errno;
         char buf[32];
         int n = snprintf(buf, sizeof buf, "%d", (int) pid);
-        int r = loop_write(fd, buf, (size_t) n);
-        if (r >= 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0)
-                (void) unlink(tmp);
-        return r;
+        return write_file_atomic_at(AT_FDCWD, path, buf, (size_t) n, 0644, false);
 }
 
 /* --pidfd-socket (runc 1.2): hand the caller a pidfd of the init, immune to pid reuse. */

@@ -98,34 +98,21 @@ static int collect_new(const struct mount_record *m, struct mount_list *ret) {
         return 0;
 }
 
-/* Write "rootfs ROOTFS\0", then "ID PATH\0" for each of l, to name in dir_fd: a temporary file
- * renamed, so a reader finds all of it or nothing. */
+/* Write "rootfs ROOTFS\0", then "ID PATH\0" for each of l, to name in dir_fd, atomically (a
+ * reader finds all of it or nothing). */
 static int write_records(int dir_fd, const char *name, const char *rootfs, const struct mount_list *l) {
-        _cleanup_free_ char *tmp = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        int r;
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
 
-        if (asprintf(&tmp, "%s.tmp", name) < 0)
+        if (!f)
                 return -ENOMEM;
-        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return -errno;
-        r = loop_write(fd, "rootfs ", 7);
-        if (r >= 0)
-                r = loop_write(fd, rootfs, strlen(rootfs) + 1);
-        for (size_t i = 0; r >= 0 && i < l->n; i++) {
-                char id[16];
-                int n = snprintf(id, sizeof(id), "%u ", l->v[i].id);
-
-                r = loop_write(fd, id, (size_t) n);
-                if (r >= 0)
-                        r = loop_write(fd, l->v[i].path, strlen(l->v[i].path) + 1);
-        }
-        if (r >= 0 && renameat(dir_fd, tmp, dir_fd, name) < 0)
-                r = -errno;
-        if (r < 0)
-                (void) unlinkat(dir_fd, tmp, 0);
-        return r;
+        fprintf(f, "rootfs %s%c", rootfs, '\0');
+        for (size_t i = 0; i < l->n; i++)
+                fprintf(f, "%u %s%c", l->v[i].id, l->v[i].path, '\0');
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        return write_file_atomic_at(dir_fd, name, buf, size, 0600, false);
 }
 
 /* Parse "ID PATH\0" records from p to end into *l (appended). */

@@ -226,16 +226,7 @@ int state_write(const struct state_dir *d, const struct container_state *s) {
         json_decref(o);
         if (!text)
                 return -ENOMEM;
-        _cleanup_close_ int fd = openat(d->dir_fd, STATE_FILE ".tmp",
-                                        O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0)
-                return -errno;
-        int r = loop_write(fd, text, strlen(text));
-        if (r < 0)
-                return r;
-        if (renameat(d->dir_fd, STATE_FILE ".tmp", d->dir_fd, STATE_FILE) < 0)
-                return -errno;
-        return 0;
+        return write_file_atomic_at(d->dir_fd, STATE_FILE, text, strlen(text), 0644, false);
 }
 
 static int json_dup_string(json_t *o, const char *key, char **ret) {
