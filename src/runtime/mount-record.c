@@ -4,13 +4,11 @@
  * detached after a no-symlink lookup checked their mount ID (see mount-record.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -183,50 +181,16 @@ void mount_record_free(struct mount_record *m) {
         free(m);
 }
 
-/* Open an absolute path O_PATH without following a symlink anywhere in it: openat2(2)
- * RESOLVE_NO_SYMLINKS (Linux 5.6), else one O_NOFOLLOW component at a time. */
+/* Open an absolute path O_PATH without following a symlink anywhere in it. */
 static int open_no_symlinks(const char *path, int *ret_fd) {
-        struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-                                .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-        _cleanup_free_ char *copy = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        char *save = NULL;
-        long k;
+        _cleanup_close_ int root = -EBADF;
 
         if (path[0] != '/')
                 return -EINVAL;
-        k = syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-        if (k >= 0) {
-                *ret_fd = (int) k;
-                return 0;
-        }
-        if (errno != ENOSYS && errno != EPERM)
+        root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
                 return -errno;
-
-        copy = strdup(path);
-        if (!copy)
-                return -ENOMEM;
-        fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-                struct stat st;
-                int next;
-
-                if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
-                        return -EINVAL;
-                next = openat(fd, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (next < 0)
-                        return -errno;
-                safe_close(fd);
-                fd = next;
-                if (fstat(fd, &st) < 0)
-                        return -errno;
-                if (S_ISLNK(st.st_mode))
-                        return -ELOOP;
-        }
-        *ret_fd = TAKE_FD(fd);
-        return 0;
+        return path_open_in_root(root, path, PATH_NO_SYMLINKS, ret_fd);
 }
 
 /* Detach mount id if path leads, through no symlink, to the root of a mount with that ID.

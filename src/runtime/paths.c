@@ -136,7 +136,7 @@ static int path_walk(int root_fd, const char *path, int flags, int *ret_fd) {
                         _cleanup_free_ char *target = NULL;
                         char *joined = NULL;
 
-                        if (++links > PATH_MAX_SYMLINKS)
+                        if ((flags & PATH_NO_SYMLINKS) || ++links > PATH_MAX_SYMLINKS)
                                 return -ELOOP;
                         r = readlink_fd(nfd, &target);
                         if (r < 0)
@@ -175,7 +175,8 @@ static int path_walk(int root_fd, const char *path, int flags, int *ret_fd) {
 static int path_openat2(int root_fd, const char *path, int flags, int *ret_fd) {
         struct open_how how = {
                 .flags = O_PATH | O_CLOEXEC | ((flags & PATH_NOFOLLOW_LAST) ? O_NOFOLLOW : 0),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+                           ((flags & PATH_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0),
         };
 
         for (int attempt = 0; attempt < 16; attempt++) {

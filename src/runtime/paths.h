@@ -17,6 +17,7 @@ enum path_flags {
         PATH_MKDIR         = 1 << 1,   /* create missing directories (mode 0755) */
         PATH_MKFILE_LAST   = 1 << 2,   /* with PATH_MKDIR: create the last component as a file */
         PATH_FORCE_WALK    = 1 << 3,   /* skip openat2 (tests use it to exercise the walk) */
+        PATH_NO_SYMLINKS   = 1 << 4,   /* -ELOOP at any symlink, instead of following it */
 };
 
 /* Resolve path (absolute or relative, both taken from root_fd) inside root_fd and return an

@@ -154,6 +154,10 @@ static void run_resolve_table(int extra) {
                 { "/nope/x", 0, -ENOENT, NULL },
                 { "/escape", PATH_NOFOLLOW_LAST, 0, "/escape" },
                 { "/abs/passwd", PATH_NOFOLLOW_LAST, 0, "/etc/passwd" },
+                { "/a/b", PATH_NO_SYMLINKS, 0, "/a/b" },
+                { "/abs/passwd", PATH_NO_SYMLINKS, -ELOOP, NULL },
+                { "/rel", PATH_NO_SYMLINKS, -ELOOP, NULL },
+                { "/escape", PATH_NO_SYMLINKS, -ELOOP, NULL },
         };
 
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
