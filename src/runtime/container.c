@@ -234,15 +234,11 @@ static char *owner_name(uid_t uid) {
         char *save = NULL;
         if (read_full_file_at(AT_FDCWD, "/etc/passwd", &text, NULL) >= 0)
                 for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                        char *name = line, *pw = strchr(name, ':'), *id = pw ? strchr(pw + 1, ':') : NULL;
+                        char *name = strsep(&line, ":");
+                        (void) strsep(&line, ":");      /* the password */
+                        char *id = strsep(&line, ":");
                         unsigned u;
-                        if (!id)
-                                continue;
-                        *pw = '\0';
-                        char *end = strchr(++id, ':');
-                        if (end)
-                                *end = '\0';
-                        if (safe_atou(id, &u) >= 0 && u == uid)
+                        if (id && safe_atou(id, &u) >= 0 && u == uid)
                                 return strdup(name);
                 }
         return strdup("");

@@ -38,7 +38,8 @@ static bool fd_is_sealed(int fd) {
         return fstatfs(fd, &sf) == 0 && sf.f_type == OVERLAYFS_SUPER_MAGIC && (sf.f_flags & ST_RDONLY);
 }
 
-bool exe_is_sealed(void) {
+/* Is the running executable a write-sealed memfd or on a read-only overlayfs? */
+static bool exe_is_sealed(void) {
         _cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         return fd >= 0 && fd_is_sealed(fd);
 }
@@ -151,6 +152,18 @@ static int open_memfd_copy(void) {
         return TAKE_FD(mfd);
 }
 
+/* Re-execute from a detached read-only overlayfs, or from a sealed memfd copy (the fallback of
+ * exe_seal_prepare(), which checked that we do not run sealed already). Returns only on failure. */
+static int reexec_sealed(char **argv) {
+        _cleanup_close_ int fd = open_overlay();
+        if (fd < 0)
+                fd = open_memfd_copy();
+        if (fd < 0)
+                return fd;
+        syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+        return -errno;
+}
+
 extern const unsigned char husk_dmz[];
 extern const size_t husk_dmz_size;
 
@@ -186,7 +199,7 @@ int exe_seal_prepare(char **argv) {
                         return 0;
                 }
         }
-        return exe_seal_reexec(argv);
+        return reexec_sealed(argv);
 }
 
 int exe_seal_defer_label(int dirfd, const char *name, const char *value) {
@@ -194,21 +207,15 @@ int exe_seal_defer_label(int dirfd, const char *name, const char *value) {
                 return -EOPNOTSUPP;
         if (n_dmz_labels >= ELEMENTSOF(dmz_labels))
                 return -E2BIG;
-        char *n = strdup(name), *v = strdup(value);
-        if (!n || !v) {
-                free(n);
-                free(v);
+        _cleanup_free_ char *n = strdup(name), *v = strdup(value);
+        if (!n || !v)
                 return -ENOMEM;
-        }
         /* The dmz gets it across its exec, and closes it. */
-        if (fcntl(dirfd, F_SETFD, 0) < 0) {
-                free(n);
-                free(v);
+        if (fcntl(dirfd, F_SETFD, 0) < 0)
                 return -errno;
-        }
         dmz_labels[n_dmz_labels].dirfd = dirfd;
-        dmz_labels[n_dmz_labels].name = n;
-        dmz_labels[n_dmz_labels].value = v;
+        dmz_labels[n_dmz_labels].name = TAKE_PTR(n);
+        dmz_labels[n_dmz_labels].value = TAKE_PTR(v);
         n_dmz_labels++;
         return 0;
 }
@@ -250,14 +257,3 @@ int exe_seal_execve(const char *exe, char **argv, char **envp, bool filtered) {
         return -errno;
 }
 
-int exe_seal_reexec(char **argv) {
-        if (exe_is_sealed())
-                return 0;
-        _cleanup_close_ int fd = open_overlay();
-        if (fd < 0)
-                fd = open_memfd_copy();
-        if (fd < 0)
-                return fd;
-        syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
-        return -errno;
-}

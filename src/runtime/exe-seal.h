@@ -18,16 +18,11 @@
 
 #include <stdbool.h>
 
-/* Is the running executable a write-sealed memfd or on a read-only overlayfs? */
-bool exe_is_sealed(void);
 /* For commands that start container processes, before anything else: load husk-dmz into a
  * sealed memfd (kept open, close-on-exec, for the children), or re-execute from a sealed view
  * of the binary with argv and the current environment (returns only on failure, -errno). 0 when
  * ready. HUSK_SEAL=reexec in the environment forces the re-exec. */
 int exe_seal_prepare(char **argv);
-/* Re-execute from a detached read-only overlayfs, or from a sealed memfd copy; 0 when already
- * sealed, else returns only on failure (-errno). */
-int exe_seal_reexec(char **argv);
 /* In the container process: have husk-dmz write value to name below the directory dirfd (an
  * exec label in a verified procfs's /proc/<pid>/attr; the fd is handed over and closed by the
  * dmz) just before it execs. -EOPNOTSUPP when there is no dmz: the caller writes it itself. */

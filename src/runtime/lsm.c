@@ -58,9 +58,7 @@ static int write_attr(const char *path, const char *value) {
                 TAKE_FD(dfd);
                 return 0;
         }
-        if (r != -EOPNOTSUPP)
-                return r;
-        return procfs_write(path, value);
+        return r == -EOPNOTSUPP ? write_string_file_at(dfd, name, value) : r;
 }
 
 int process_apply_lsm_labels(const struct oci_process *p, char **err) {
