@@ -271,19 +271,11 @@ _Noreturn static void child_fail(int sync_fd, int err, const char *what, const c
         _exit(255);
 }
 
-/* Install the container's seccomp filter; a notify listener goes to the parent. */
 static void child_seccomp(const struct exec_context *c) {
         _cleanup_free_ char *err = NULL;
-        int listener = -EBADF;
-        int r = seccomp_install(c->seccomp, &listener, &err);
+        int r = container_install_seccomp(c->seccomp, c->sync_fd, &err);
         if (r < 0)
                 child_fail(c->sync_fd, r, NULL, err);
-        if (listener >= 0) {
-                r = sync_send(c->sync_fd, SYNC_SECCOMP, 0, NULL, listener);
-                safe_close(listener);
-                if (r < 0)
-                        _exit(255);
-        }
 }
 
 /* The process, from the fork to execve: in the container's namespaces and cgroup already. */

@@ -171,19 +171,21 @@ int container_find_executable(const struct oci_process *p, char **ret, char **re
         return json_errorf(ret_error, "exec: \"%s\": executable file not found in $PATH", name), -ENOENT;
 }
 
-/* Install the filter now (see seccomp_install()); hand a notify listener to the parent. */
+int container_install_seccomp(const struct husk_seccomp *seccomp, int sync_fd, char **ret_error) {
+        int listener = -EBADF;
+        int r = seccomp_install(seccomp, &listener, ret_error);
+        if (r < 0 || listener < 0)
+                return r;
+        r = sync_send(sync_fd, SYNC_SECCOMP, 0, NULL, listener);
+        safe_close(listener);
+        return r;
+}
+
 static void install_seccomp(const struct init_context *c) {
         _cleanup_free_ char *err = NULL;
-        int listener = -EBADF;
-        int r = seccomp_install(c->seccomp, &listener, &err);
+        int r = container_install_seccomp(c->seccomp, c->sync_fd, &err);
         if (r < 0)
                 fail(c, r, err);
-        if (listener >= 0) {
-                r = sync_send(c->sync_fd, SYNC_SECCOMP, 0, NULL, listener);
-                safe_close(listener);
-                if (r < 0)
-                        _exit(EXIT_FAILURE);
-        }
 }
 
 /* After `start` opened the fifo: run startContainer hooks and tell start the outcome ("0" or

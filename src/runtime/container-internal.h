@@ -42,6 +42,9 @@ int container_load_spec(const char *bundle, struct oci_spec **ret, char **ret_er
 int container_find_executable(const struct oci_process *p, char **ret, char **ret_error);
 /* Signals as the process should find them: default handlers, nothing blocked. */
 void container_reset_signals(void);
+/* Install the seccomp filter now (see seccomp_install()) and hand a notify listener to the parent
+ * over sync_fd (container-init.c; create's and exec's child). */
+int container_install_seccomp(const struct husk_seccomp *seccomp, int sync_fd, char **ret_error);
 /* Before the seccomp filter (container-init.c): mark every fd above 2 + LISTEN_FDS +
  * preserve_fds close-on-exec (close_range(2), which old profiles do not allow). */
 int container_cloexec_fds(unsigned preserve_fds);

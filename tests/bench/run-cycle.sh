@@ -18,9 +18,7 @@ for name in "${RUNTIMES[@]}"; do cmd[$name]="${RT[$name]} run -b $BUNDLE"; done
 RT[husk-reexec]="env HUSK_SEAL=reexec ${RT[husk]}"
 cmd[husk-reexec]="${RT[husk-reexec]} run -b $BUNDLE"
 names=("${RUNTIMES[@]}" floor husk-reexec)
-declare -A samples
-
-declare -A cpu
+declare -A samples cpu
 
 # One sample: wall time and CPU time (the whole process tree) in microseconds, timed by
 # spawn-time (bench-lib.sh) around a posix_spawn of the command: the fork of this shell that
